@@ -1,0 +1,26 @@
+/*
+ * libos/console.h: the system console, a 16550 UART on COM1 (I/O port 0x3f8).
+ *
+ * Every machine QEMU offers (microvm, q35, pc) has it, so it is the one output that always works:
+ * stdout, stderr, panic reports and early boot messages all come here. It sits at the bottom of
+ * the library stack (it needs nothing but port I/O), so every layer may print through it.
+ *
+ * Contract: callable from any context, including exception handlers with interrupts off. Writes
+ * poll the transmitter and never fail; they batch up to one FIFO (16 bytes) per status check.
+ * Reads poll the receiver.
+ */
+#ifndef LIBOS_CONSOLE_H
+#define LIBOS_CONSOLE_H
+
+#include <stddef.h>
+
+/* Program the UART (115200 8N1, FIFOs on). Called once by the boot sequence before any output. */
+void libos_console_init(void);
+
+/* Write n bytes as they are (no newline translation: QEMU's terminal adds the CR). */
+void libos_console_write(const char *buf, size_t n);
+
+/* Return at once with the number of bytes that were already received (at most n; 0 if none). */
+size_t libos_console_read_nonblock(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * libos/config.h: every tunable of libos in one place. Sizes are in bytes.
+ */
+#ifndef LIBOS_CONFIG_H
+#define LIBOS_CONFIG_H
+
+#define LIBOS_PAGE_SIZE 4096
+
+/* Stack of the boot sequence and of main(), in .bss with an unmapped guard page below it. */
+#define LIBOS_MAIN_STACK_SIZE (64 * 1024)
+
+/* Stack that CPU exceptions switch to (IST1), so a stack overflow can still be reported. */
+#define LIBOS_TRAP_STACK_SIZE (16 * 1024)
+
+/* Longest kernel command line kept (QEMU's -append); a longer one is refused at boot. */
+#define LIBOS_CMDLINE_MAX 4096
+
+/* Most argv words plus environment words the command line may carry. */
+#define LIBOS_ARGS_MAX 256
+
+/* Most entries of the firmware memory map that are kept. */
+#define LIBOS_MEMMAP_MAX 32
+
+/* Deepest backtrace printed by a panic report. */
+#define LIBOS_BACKTRACE_MAX 32
+
+/* Size of the file descriptor table. */
+#define LIBOS_FD_MAX 64
+
+/* Duration of the TSC calibration against the PIT, when CPUID gives no frequency (microseconds). */
+#define LIBOS_TSC_CALIBRATE_US 5000
+
+#endif

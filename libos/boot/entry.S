@@ -1,0 +1,133 @@
+/*
+ * PVH entry: QEMU (and Firecracker-class monitors) jump here in 32-bit protected mode, paging off,
+ * with %ebx = physical address of struct hvm_start_info, no stack and no GDT of ours.
+ *
+ * We record the TSC, build a throw-away identity map of the first 1 GiB (2 MiB pages), enable PAE,
+ * long mode, NX (when the CPU has it), write protection in ring 0 and SSE, then call
+ * libos_boot_main(start_info) on the boot stack. libos::mm replaces these page tables with the real
+ * ones (W^X, page 0 unmapped, guard pages) before any application code runs.
+ */
+#include <libos/config.h>
+
+#define CR0_PE (1 << 0)
+#define CR0_MP (1 << 1)
+#define CR0_EM (1 << 2)
+#define CR0_WP (1 << 16)
+#define CR0_PG (1 << 31)
+#define CR4_PAE (1 << 5)
+#define CR4_OSFXSR (1 << 9)
+#define CR4_OSXMMEXCPT (1 << 10)
+#define MSR_EFER 0xc0000080
+#define EFER_LME (1 << 8)
+#define EFER_NXE (1 << 11)
+
+/* The Xen PVH note: name "Xen", type XEN_ELFNOTE_PHYS32_ENTRY (18), the entry as 8 bytes. */
+    .section .note.libos_pvh, "a", @note
+    .p2align 2
+    .long 4
+    .long 8
+    .long 18
+    .asciz "Xen"
+    .p2align 2
+    .quad libos_pvh_entry
+
+    .section .text.libos_entry, "ax", @progbits
+    .code32
+    .globl libos_pvh_entry
+libos_pvh_entry:
+    cli
+    cld
+    mov %ebx, %edi                      /* start_info, first argument of libos_boot_main */
+    rdtsc
+    mov %eax, libos_boot_tsc_entry
+    mov %edx, libos_boot_tsc_entry + 4
+
+    /* Identity map 0..1 GiB with 2 MiB pages: pml4[0] -> pdpt[0] -> pd[0..511]. */
+    mov $boot_pd, %ebx
+    mov $0x83, %eax                     /* present, writable, 2 MiB page */
+    xor %ecx, %ecx
+1:  mov %eax, (%ebx, %ecx, 8)
+    add $0x200000, %eax
+    inc %ecx
+    cmp $512, %ecx
+    jne 1b
+    movl $boot_pd + 3, boot_pdpt
+    movl $boot_pdpt + 3, boot_pml4
+    mov $boot_pml4, %eax
+    mov %eax, %cr3
+
+    mov %cr4, %eax
+    or $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+    mov %eax, %cr4
+
+    /* NX exists on every 64-bit CPU we know, but check (CPUID 0x80000001 EDX bit 20). */
+    mov $0x80000001, %eax
+    cpuid
+    xor %esi, %esi
+    bt $20, %edx
+    jnc 2f
+    mov $EFER_NXE, %esi
+    movb $1, libos_cpu_has_nx
+2:  mov $MSR_EFER, %ecx
+    rdmsr
+    or $EFER_LME, %eax
+    or %esi, %eax
+    wrmsr
+
+    mov %cr0, %eax
+    and $~CR0_EM, %eax
+    or $(CR0_PE | CR0_MP | CR0_WP | CR0_PG), %eax
+    mov %eax, %cr0
+
+    lgdt boot_gdt_ptr
+    ljmp $0x08, $long_mode
+
+    .code64
+long_mode:
+    mov $0x10, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %eax, %ss
+    xor %eax, %eax
+    mov %eax, %fs
+    mov %eax, %gs
+    lea libos_main_stack_top(%rip), %rsp
+    xor %ebp, %ebp                      /* ends every backtrace */
+    mov %edi, %edi                      /* the upper half is undefined after the mode switch */
+    fninit
+    call libos_boot_main
+    ud2
+
+/* A GDT good enough to reach long mode; libos::boot loads the final one (with the TSS). */
+    .section .rodata.libos_boot_gdt, "a"
+    .p2align 3
+boot_gdt:
+    .quad 0
+    .quad 0x00af9a000000ffff            /* 0x08: 64-bit code */
+    .quad 0x00cf92000000ffff            /* 0x10: data */
+boot_gdt_end:
+boot_gdt_ptr:
+    .word boot_gdt_end - boot_gdt - 1
+    .long boot_gdt
+
+    .section .bss.libos_boot_tables, "aw", @nobits
+    .p2align 12
+boot_pml4: .skip 4096
+boot_pdpt: .skip 4096
+boot_pd:   .skip 4096
+
+    .globl libos_boot_tsc_entry, libos_cpu_has_nx
+    .section .bss.libos_boot_vars, "aw", @nobits
+    .p2align 3
+libos_boot_tsc_entry: .skip 8
+libos_cpu_has_nx: .skip 1
+
+/* The main stack, with a page below it that libos::mm leaves unmapped to catch overflows. */
+    .globl libos_main_stack_guard, libos_main_stack_top
+    .section .bss.libos_main_stack, "aw", @nobits
+    .p2align 12
+libos_main_stack_guard: .skip 4096
+    .skip LIBOS_MAIN_STACK_SIZE
+libos_main_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

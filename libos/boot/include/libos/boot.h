@@ -1,0 +1,68 @@
+/*
+ * libos/boot.h: what the boot layer offers everything above it.
+ *
+ * libos::boot owns the PVH entry, the CPU tables (GDT, IDT, TSS), CPU exceptions and panic
+ * reports, the kernel command line, the start-up sequence that ends in main(), and leaving the
+ * machine with a status.
+ *
+ * Contract: libos_printk, libos_panic and libos_exit may be called from any context (thread,
+ * exception handler, interrupts off); they never allocate and never fail. libos_panic and
+ * libos_exit do not return.
+ */
+#ifndef LIBOS_BOOT_H
+#define LIBOS_BOOT_H
+
+#include <libos/config.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One entry of the firmware memory map (E820 types: 1 usable RAM, 2 reserved, 3 ACPI, ...). */
+struct libos_memmap_entry {
+    uint64_t base;
+    uint64_t size;
+    uint32_t type;
+};
+#define LIBOS_MEMMAP_RAM 1
+
+/* What the boot layer learned from the monitor; filled before libos_mm_init runs. */
+struct libos_boot_info {
+    struct libos_memmap_entry memmap[LIBOS_MEMMAP_MAX];
+    unsigned memmap_count;
+    uint64_t initrd_base, initrd_size; /* 0 when there is no -initrd */
+    const char *cmdline;               /* copy of -append, "" when absent */
+    uint64_t tsc_entry;                /* TSC at the first instruction */
+    uint64_t tsc_main;                 /* TSC just before main() */
+};
+extern struct libos_boot_info libos_boot_info;
+
+/* Status values the image reports to the runner (see toolchain/libos-run for the encoding). */
+#define LIBOS_EXIT_PANIC (-1)
+
+/* Formatted output to the console: %s %c %d %i %u %x %p, with l/ll/z and width/'0'/'-'. */
+void libos_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int libos_vsnprintk(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* Print a panic report (message, backtrace from the caller) and leave with the panic status. */
+_Noreturn void libos_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Leave the machine. status is the application's exit status (0..255) or LIBOS_EXIT_PANIC. */
+_Noreturn void libos_exit(int status);
+
+/* Print a backtrace starting at frame pointer fp (0 terminates a chain). */
+void libos_backtrace(const void *fp);
+
+/* Name the function containing addr: returns its name and sets *offset, or NULL if unknown. */
+const char *libos_symbolize(uintptr_t addr, uintptr_t *offset);
+
+/* First byte after the loaded image (text, data, bss and the symbol table). */
+uintptr_t libos_image_end(void);
+
+/*
+ * Kernel parameters: dotted words of the command line (libos.verbose=1, and the
+ * virtio_mmio.device=... words microvm appends), kept for the layers that use them.
+ * Returns the value of the index-th parameter called name, or NULL.
+ */
+const char *libos_boot_param(const char *name, unsigned index);
+
+#endif

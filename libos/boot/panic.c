@@ -1,0 +1,127 @@
+/*
+ * Panic reports: CPU exceptions and libos_panic() end here. A report says what happened, where
+ * (the faulting address for page faults, the instruction), the registers, the running thread and
+ * a backtrace symbolized from the table that toolchain/libos-symtab put into the image, then the
+ * machine exits with the panic status. Nothing here allocates or uses libc state.
+ */
+#include <libos/boot.h>
+#include <libos/trap.h>
+#include <libos/x86.h>
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+    "page fault", "reserved (15)", "x87 floating-point error", "alignment check", "machine check",
+    "SIMD floating-point error", "virtualization exception", "control protection exception",
+    "reserved (22)", "reserved (23)", "reserved (24)", "reserved (25)", "reserved (26)",
+    "reserved (27)", "hypervisor injection", "VMM communication", "security exception",
+    "reserved (31)",
+};
+
+#define PF_PRESENT 0x01
+#define PF_WRITE 0x02
+#define PF_FETCH 0x10
+
+static int panicking;
+
+static void print_location(uintptr_t addr)
+{
+    uintptr_t off;
+    const char *name = libos_symbolize(addr, &off);
+    if (name)
+        libos_printk("0x%lx %s+0x%lx", (unsigned long)addr, name, (unsigned long)off);
+    else
+        libos_printk("0x%lx", (unsigned long)addr);
+}
+
+/* A frame pointer we may dereference: aligned and inside the image or RAM we mapped. */
+static int plausible_frame(uintptr_t fp)
+{
+    return fp >= LIBOS_PAGE_SIZE && (fp & 7) == 0 && fp < (1ull << 47);
+}
+
+/* Print frames #depth.. by following the frame-pointer chain from fp. */
+static void walk_frames(uintptr_t fp, int depth)
+{
+    for (; depth < LIBOS_BACKTRACE_MAX && plausible_frame(fp); depth++) {
+        uintptr_t next = ((const uintptr_t *)fp)[0], ret = ((const uintptr_t *)fp)[1];
+        if (!ret)
+            break;
+        libos_printk("  #%d ", depth);
+        print_location(ret - 1); /* the call instruction, not the one after it */
+        libos_printk("\n");
+        if (next <= fp) /* stacks grow down: a caller's frame is always higher */
+            break;
+        fp = next;
+    }
+}
+
+void libos_backtrace(const void *fp)
+{
+    libos_printk("backtrace:\n");
+    walk_frames((uintptr_t)fp, 0);
+}
+
+static void report_header(void)
+{
+    if (panicking++) {
+        /* A fault while reporting: say so and leave, without trusting anything further. */
+        libos_printk("\nlibos: fault while printing a panic report\n");
+        libos_exit(LIBOS_EXIT_PANIC);
+    }
+    const char *thread = libos_thread_name ? libos_thread_name() : "main";
+    libos_printk("\nlibos: PANIC in thread '%s': ", thread ? thread : "?");
+}
+
+static void describe_page_fault(const struct libos_trap_frame *f)
+{
+    uintptr_t addr = x86_read_cr2();
+    const char *what = NULL;
+    if (addr < LIBOS_PAGE_SIZE)
+        what = "NULL pointer dereference";
+    else if (libos_fault_describe)
+        what = libos_fault_describe(addr);
+    libos_printk("page fault: %s\n", what ? what : "bad memory access");
+    libos_printk("  address 0x%lx: %s %s\n", (unsigned long)addr,
+                 f->error & PF_FETCH ? "instruction fetch from" : f->error & PF_WRITE ? "write to" : "read from",
+                 f->error & PF_PRESENT ? "a page that forbids it" : "an unmapped page");
+}
+
+void libos_trap(struct libos_trap_frame *f)
+{
+    report_header();
+    if (f->vector == 14)
+        describe_page_fault(f);
+    else
+        libos_printk("%s (vector %lu, error code 0x%lx)\n", exception_names[f->vector & 31],
+                     (unsigned long)f->vector, (unsigned long)f->error);
+    libos_printk("  at ");
+    print_location(f->rip);
+    libos_printk("\n");
+    libos_printk("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
+                 "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n"
+                 "  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n"
+                 "  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n"
+                 "  rip %016lx rflags %08lx\n",
+                 f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->rsp, f->r8, f->r9,
+                 f->r10, f->r11, f->r12, f->r13, f->r14, f->r15, f->rip, f->rflags);
+    libos_printk("backtrace:\n  #0 ");
+    print_location(f->rip);
+    libos_printk("\n");
+    walk_frames(f->rbp, 1); /* the interrupted function's callers */
+    libos_exit(LIBOS_EXIT_PANIC);
+}
+
+void libos_panic(const char *fmt, ...)
+{
+    report_header();
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    libos_vsnprintk(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    libos_printk("%s\n", buf);
+    libos_backtrace(x86_frame_pointer());
+    libos_exit(LIBOS_EXIT_PANIC);
+}

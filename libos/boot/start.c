@@ -1,0 +1,166 @@
+/*
+ * The start-up sequence: from the PVH entry (entry.S) to main(). Read top to bottom,
+ * libos_boot_main is the whole system; each line brings up one subsystem.
+ *
+ * This file is the composition root: it alone in libos::boot names the layers above (mm, and
+ * through weak references the optional ones), which is how the boot layer calls up without
+ * depending on them. Optional subsystems are weak: a weak undefined symbol pulls nothing out of an
+ * archive, so their init runs only when the application linked them in.
+ */
+#include "cmdline.h"
+
+#include <libos/boot.h>
+#include <libos/console.h>
+#include <libos/mm.h>
+#include <libos/trap.h>
+#include <libos/x86.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The PVH start info (Xen's arch-x86/hvm/start_info.h, version 1), all fields IN. */
+struct hvm_start_info {
+    uint32_t magic; /* 0x336ec578 */
+    uint32_t version;
+    uint32_t flags;
+    uint32_t nr_modules;
+    uint64_t modlist_paddr;
+    uint64_t cmdline_paddr;
+    uint64_t rsdp_paddr;
+    uint64_t memmap_paddr; /* version >= 1 */
+    uint32_t memmap_entries;
+    uint32_t reserved;
+};
+struct hvm_modlist_entry {
+    uint64_t paddr, size, cmdline_paddr, reserved;
+};
+struct hvm_memmap_entry {
+    uint64_t addr, size;
+    uint32_t type, reserved;
+};
+#define HVM_START_MAGIC 0x336ec578
+
+extern int main(int argc, char **argv, char **envp);
+extern char **environ;
+extern uint64_t libos_boot_tsc_entry;
+
+/* The application's name, argv[0]; libos_add_executable generates the real definition. */
+__attribute__((weak)) const char libos_app_name[] = "app";
+
+struct libos_boot_info libos_boot_info;
+static char cmdline_original[LIBOS_CMDLINE_MAX];
+static char cmdline_words[LIBOS_CMDLINE_MAX];
+static char *words[LIBOS_ARGS_MAX];
+static char **params;
+static int verbose;
+
+_Noreturn static void boot_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void boot_failed(const char *fmt, ...)
+{
+    char buf[200];
+    va_list ap;
+    va_start(ap, fmt);
+    libos_vsnprintk(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    libos_printk("libos: boot failed: %s\n", buf);
+    libos_exit(LIBOS_EXIT_PANIC);
+}
+
+/* Copy what we need out of the start info: it lives in low memory that mm will reuse. */
+static void read_start_info(uintptr_t pa)
+{
+    const struct hvm_start_info *si = (const void *)pa;
+    struct libos_boot_info *bi = &libos_boot_info;
+    if (!si || si->magic != HVM_START_MAGIC)
+        boot_failed("not started through the PVH entry (start_info magic missing)");
+    if (si->version < 1 || !si->memmap_paddr || !si->memmap_entries)
+        boot_failed("the monitor gave no memory map (PVH start_info version %u)", si->version);
+
+    const struct hvm_memmap_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
+    for (uint32_t i = 0; i < si->memmap_entries && bi->memmap_count < LIBOS_MEMMAP_MAX; i++) {
+        if (e[i].size == 0) /* microvm ends its map with an empty entry */
+            continue;
+        bi->memmap[bi->memmap_count++] = (struct libos_memmap_entry){e[i].addr, e[i].size, e[i].type};
+    }
+
+    if (si->nr_modules > 0 && si->modlist_paddr) {
+        const struct hvm_modlist_entry *m = (const void *)(uintptr_t)si->modlist_paddr;
+        bi->initrd_base = m->paddr;
+        bi->initrd_size = m->size;
+    }
+
+    const char *cl = si->cmdline_paddr ? (const char *)(uintptr_t)si->cmdline_paddr : "";
+    size_t n = strlen(cl);
+    if (n >= sizeof cmdline_original)
+        boot_failed("command line too long (%zu bytes, at most %d)", n, LIBOS_CMDLINE_MAX - 1);
+    memcpy(cmdline_original, cl, n + 1);
+    bi->cmdline = cmdline_original;
+}
+
+const char *libos_boot_param(const char *name, unsigned index)
+{
+    size_t n = strlen(name);
+    for (char **p = params; p && *p; p++)
+        if (strncmp(*p, name, n) == 0 && (*p)[n] == '=' && index-- == 0)
+            return *p + n + 1;
+    return NULL;
+}
+
+/* libos.* parameters are ours: each must be known. Other prefixes belong to drivers. */
+static void apply_libos_params(void)
+{
+    for (char **p = params; *p; p++) {
+        if (strncmp(*p, "libos.", 6) != 0)
+            continue;
+        if (strncmp(*p, "libos.verbose=", 14) == 0)
+            verbose = atoi(*p + 14);
+        else
+            boot_failed("unknown option '%s' (libos knows: libos.verbose=0|1)", *p);
+    }
+}
+
+static void print_boot_summary(int argc)
+{
+    const struct libos_boot_info *bi = &libos_boot_info;
+    libos_printk("libos: command line '%s' (%d arguments)\n", bi->cmdline, argc - 1);
+    for (unsigned i = 0; i < bi->memmap_count; i++)
+        libos_printk("libos: memory %012lx-%012lx type %u\n", (unsigned long)bi->memmap[i].base,
+                     (unsigned long)(bi->memmap[i].base + bi->memmap[i].size - 1), bi->memmap[i].type);
+    libos_printk("libos: image ends at 0x%lx, heap %lu KiB\n", (unsigned long)libos_image_end(),
+                 (unsigned long)(libos_heap_size() >> 10));
+}
+
+static void run_constructors(void)
+{
+    extern void (*__preinit_array_start[])(void), (*__preinit_array_end[])(void);
+    extern void (*__init_array_start[])(void), (*__init_array_end[])(void);
+    for (void (**f)(void) = __preinit_array_start; f < __preinit_array_end; f++)
+        (*f)();
+    for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
+        (*f)();
+}
+
+_Noreturn void libos_boot_main(uintptr_t start_info)
+{
+    struct cmdline cl;
+    char err[160];
+
+    libos_boot_info.tsc_entry = libos_boot_tsc_entry;
+    libos_console_init();        /* COM1: everything below may print */
+    libos_cpu_init();            /* GDT, TSS, IDT: CPU exceptions now end in a report */
+    read_start_info(start_info); /* memory map, command line, initrd */
+    libos_mm_init();             /* page tables (W^X, guard pages), heap */
+
+    memcpy(cmdline_words, cmdline_original, sizeof cmdline_words);
+    if (cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, err, sizeof err))
+        boot_failed("command line: %s", err);
+    params = cl.params;
+    apply_libos_params(); /* libos.* options */
+    environ = cl.envp;    /* NAME=value words: getenv() */
+    if (verbose)
+        print_boot_summary(cl.argc);
+
+    run_constructors();
+    libos_boot_info.tsc_main = x86_rdtsc();
+    exit(main(cl.argc, cl.argv, cl.envp));
+}

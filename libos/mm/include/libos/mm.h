@@ -1,0 +1,37 @@
+/*
+ * libos/mm.h: memory. One address space, identity mapped (virtual = physical).
+ *
+ *   0x0000_0000  page 0               never mapped: NULL dereferences fault
+ *   0x0000_1000  low RAM (< 640 KiB)  page tables and pages from libos_page_alloc
+ *   0x0010_0000  the image            .text R-X, .rodata R, .data/.bss RW (NX), .libos_syms R;
+ *                                     the boot stacks' guard pages in .bss are unmapped
+ *   image end    heap                 grows up through libos_heap_sbrk (newlib's malloc)
+ *        ...     pages                libos_page_alloc takes from the top of the heap region
+ *                                     once low RAM is used up
+ *   RAM end
+ * Other RAM regions of the firmware map are mapped RW, NX. Nothing else is mapped: device memory
+ * is mapped by the driver that needs it.
+ *
+ * Contract: libos_mm_init runs once at boot, before anything allocates. The other calls are for
+ * thread context; none blocks. Errors are return values (NULL), never panics.
+ */
+#ifndef LIBOS_MM_H
+#define LIBOS_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Build the page tables from libos_boot_info, switch to them and set up the heap. */
+void libos_mm_init(void);
+
+/* Grow (or shrink) the heap by incr bytes; returns the old end, or NULL when RAM is exhausted. */
+void *libos_heap_sbrk(intptr_t incr);
+
+/* Bytes the heap may grow to in all, and bytes it uses now. */
+size_t libos_heap_size(void);
+size_t libos_heap_used(void);
+
+/* n zeroed, page-aligned, mapped RW pages for the kernel's own use, or NULL. Never freed. */
+void *libos_page_alloc(size_t n);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * Pure logic of libos::mm (private): memory-map arithmetic and page-table construction. It
+ * touches no hardware, so tests/unit builds these files for the host and checks them there.
+ */
+#ifndef LIBOS_MM_LOGIC_H
+#define LIBOS_MM_LOGIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct range {
+    uint64_t start, end; /* [start, end) */
+};
+
+/*
+ * Free RAM: the usable (type 1) entries of a firmware map, shrunk to whole pages, minus the
+ * ranges in exclude, sorted and merged. Writes at most max ranges to out; returns how many.
+ */
+struct libos_memmap_entry;
+size_t memmap_free(const struct libos_memmap_entry *map, size_t n, const struct range *exclude,
+                   size_t nexclude, struct range *out, size_t max);
+
+/* Page-table entry bits. */
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_PCD (1ull << 4)
+#define PTE_LARGE (1ull << 7)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/* Mapping permissions. */
+#define MAP_R 0
+#define MAP_W 1
+#define MAP_X 2
+#define MAP_UNCACHED 4
+
+struct pt {
+    uint64_t *root;            /* the PML4 */
+    void *(*alloc)(void *arg); /* one zeroed 4 KiB frame, or NULL */
+    void *arg;
+    int nx;                    /* the CPU supports NX */
+};
+
+/*
+ * Map [va, va + size) to pa with perms (MAP_*); all page-aligned. Uses 2 MiB pages where both
+ * addresses are 2 MiB-aligned and at least 2 MiB remain. Returns 0, or -1 when a frame allocation
+ * fails or the range overlaps a different earlier mapping.
+ */
+int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms);
+
+/* The leaf entry mapping va (4 KiB or 2 MiB page), or 0 when unmapped. */
+uint64_t pt_lookup(const struct pt *pt, uint64_t va);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * x86_64 4-level page tables: build mappings with 4 KiB and 2 MiB pages. Pure logic (mm_logic.h):
+ * table frames come from a callback and are addressed by their (identity) address, so the same
+ * code runs on the host in tests/unit.
+ */
+#include "mm_logic.h"
+
+#define SIZE_4K 0x1000ull
+#define SIZE_2M 0x200000ull
+
+static unsigned index_at(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+static uint64_t *table_of(uint64_t entry) { return (uint64_t *)(uintptr_t)(entry & PTE_ADDR); }
+
+/* The table below entry e of a table, allocating it when absent; NULL on failure or conflict. */
+static uint64_t *next_table(struct pt *pt, uint64_t *e)
+{
+    if (*e & PTE_PRESENT)
+        return (*e & PTE_LARGE) ? NULL : table_of(*e);
+    uint64_t *t = pt->alloc(pt->arg);
+    if (!t)
+        return NULL;
+    /* Intermediate entries allow everything; the leaf decides. */
+    *e = (uint64_t)(uintptr_t)t | PTE_PRESENT | PTE_WRITE;
+    return t;
+}
+
+static uint64_t leaf_bits(const struct pt *pt, unsigned perms)
+{
+    uint64_t bits = PTE_PRESENT;
+    if (perms & MAP_W)
+        bits |= PTE_WRITE;
+    if (!(perms & MAP_X) && pt->nx)
+        bits |= PTE_NX;
+    if (perms & MAP_UNCACHED)
+        bits |= PTE_PCD;
+    return bits;
+}
+
+int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms)
+{
+    uint64_t bits = leaf_bits(pt, perms);
+    while (size > 0) {
+        uint64_t *pdpt = next_table(pt, &pt->root[index_at(va, 3)]);
+        uint64_t *pd = pdpt ? next_table(pt, &pdpt[index_at(va, 2)]) : NULL;
+        if (!pd)
+            return -1;
+        uint64_t *pde = &pd[index_at(va, 1)];
+        if ((va % SIZE_2M) == 0 && (pa % SIZE_2M) == 0 && size >= SIZE_2M && !(*pde & PTE_PRESENT)) {
+            *pde = pa | bits | PTE_LARGE;
+            va += SIZE_2M, pa += SIZE_2M, size -= SIZE_2M;
+            continue;
+        }
+        uint64_t *ptab = next_table(pt, pde);
+        if (!ptab)
+            return -1;
+        uint64_t *pte = &ptab[index_at(va, 0)];
+        uint64_t want = pa | bits;
+        if ((*pte & PTE_PRESENT) && *pte != want)
+            return -1;
+        *pte = want;
+        va += SIZE_4K, pa += SIZE_4K, size -= SIZE_4K;
+    }
+    return 0;
+}
+
+uint64_t pt_lookup(const struct pt *pt, uint64_t va)
+{
+    uint64_t e = pt->root[index_at(va, 3)];
+    for (int level = 2; level >= 0; level--) {
+        if (!(e & PTE_PRESENT))
+            return 0;
+        e = table_of(e)[index_at(va, level)];
+        if (level == 1 && (e & PTE_LARGE))
+            return (e & PTE_PRESENT) ? e : 0;
+    }
+    return (e & PTE_PRESENT) ? e : 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * libos/fd.h: the file descriptor table. Every kind of fd (console, file, socket) is a struct
+ * libos_file_ops and a private pointer; read, write, close, lseek and fstat dispatch through it.
+ *
+ * Contract: thread context. Operations return a count or 0 on success, or -errno on failure
+ * (the POSIX layer turns that into errno and -1). An operation left NULL fails with the POSIX
+ * error for "not supported by this kind of file" (EBADF for read/write, ESPIPE for lseek).
+ */
+#ifndef LIBOS_FD_H
+#define LIBOS_FD_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+struct libos_file_ops {
+    ssize_t (*read)(void *priv, void *buf, size_t n);
+    ssize_t (*write)(void *priv, const void *buf, size_t n);
+    off_t (*lseek)(void *priv, off_t offset, int whence);
+    int (*fstat)(void *priv, struct stat *st);
+    int (*close)(void *priv); /* called when the last fd referring to it is closed */
+};
+
+/* Install ops/priv at the lowest free fd; returns the fd, or -EMFILE. */
+int libos_fd_install(const struct libos_file_ops *ops, void *priv);
+
+/* The ops and private pointer behind fd, or NULL (and *priv untouched) when fd is not open. */
+const struct libos_file_ops *libos_fd_get(int fd, void **priv);
+
+#endif
