@@ -13,13 +13,14 @@ set(LIBOS_TOOLCHAIN_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # newlib: built once per flag set by toolchain/build-newlib and cached outside the build tree; an
 # installed libos carries its own copy and sets LIBOS_NEWLIB_DIR before including this file.
+# build-newlib runs at every configure (it only hashes its flags when the build is cached), so a
+# change of newlib flags is picked up without clearing CMake's cache.
 if(NOT LIBOS_NEWLIB_DIR)
   execute_process(COMMAND ${LIBOS_TOOLCHAIN_DIR}/build-newlib
-                  OUTPUT_VARIABLE newlib_dir RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+                  OUTPUT_VARIABLE LIBOS_NEWLIB_DIR RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "libos: could not build newlib (run toolchain/bootstrap first)")
   endif()
-  set(LIBOS_NEWLIB_DIR ${newlib_dir} CACHE PATH "newlib built for libos (include/, lib/)")
 endif()
 
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
@@ -39,7 +40,7 @@ if(NOT TARGET libos_target)
     -g -nostdinc
     "SHELL:-isystem ${LIBOS_NEWLIB_DIR}/include" "SHELL:-isystem ${LIBOS_GCC_INCLUDE}")
   target_link_options(libos_target INTERFACE
-    -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096
+    -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none -Wl,-n
     -Wl,-z,noexecstack)
 endif()
 
@@ -53,6 +54,9 @@ function(libos_library name)
     target_include_directories(libos_${name} PUBLIC
       $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
     target_link_libraries(libos_${name} PUBLIC libos::target)
+    # Optimised builds of libos itself favour size: most of it runs once (boot) or rarely, and
+    # the hello goal is 12 KiB of libos code. A library with a hot path may ask for -O2.
+    target_compile_options(libos_${name} PRIVATE $<$<CONFIG:Release,MinSizeRel>:-Os>)
   else()
     add_library(libos_${name} INTERFACE)
     target_include_directories(libos_${name} INTERFACE

@@ -4,7 +4,6 @@
  */
 #include "cmdline.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -39,7 +38,7 @@ static int is_param_word(const char *w)
 static int appended_by_monitor(const char *w) { return strncmp(w, "virtio_mmio.device=", 19) == 0; }
 
 /* Dequote every word into buf, packed as consecutive NUL-terminated strings; return the count. */
-static long split(char *buf, char *err, size_t err_size)
+static long split(char *buf, struct cmdline_error *err)
 {
     char *in = buf, *out = buf;
     long n = 0;
@@ -54,8 +53,8 @@ static long split(char *buf, char *err, size_t err_size)
                 long col = in - buf + 1;
                 for (in++; *in != q; *out++ = *in++) {
                     if (!*in) {
-                        snprintf(err, err_size, "unterminated %s quote opened at column %ld",
-                                 q == '"' ? "double" : "single", col);
+                        *err = (struct cmdline_error){
+                            q == '"' ? "unterminated double quote" : "unterminated single quote", col};
                         return -1;
                     }
                     if (q == '"' && *in == '\\' && (in[1] == '"' || in[1] == '\\'))
@@ -64,7 +63,7 @@ static long split(char *buf, char *err, size_t err_size)
                 in++;
             } else if (q == '\\') {
                 if (!in[1]) {
-                    snprintf(err, err_size, "backslash at the end of the command line");
+                    *err = (struct cmdline_error){"backslash at the end", in - buf + 1};
                     return -1;
                 }
                 in++;
@@ -101,9 +100,9 @@ static enum kind classify(const char *w, int *leading)
 }
 
 int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct cmdline *out,
-                  char *err, size_t err_size)
+                  struct cmdline_error *err)
 {
-    long n = split(buf, err, err_size);
+    long n = split(buf, err);
     if (n < 0)
         return -1;
 
@@ -114,7 +113,7 @@ int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, 
     for (long i = 0; i < n; i++, w += strlen(w) + 1)
         count[classify(w, &leading)]++;
     if (count[ARG] + count[ENV] + count[PARAM] + 3 > max_words) {
-        snprintf(err, err_size, "too many words (%ld; at most %zu)", n, max_words - 4);
+        *err = (struct cmdline_error){"too many words", 0};
         return -1;
     }
 

@@ -24,11 +24,17 @@ struct cmdline {
     char **params; /* kernel parameter words and a NULL */
 };
 
+/* Why a command line was refused: a reason and the 1-based column it refers to (0: none). */
+struct cmdline_error {
+    const char *reason;
+    long column;
+};
+
 /*
  * Split buf in place. words has room for max_words pointers; argv0 becomes argv[0].
- * Returns 0, or -1 with a one-line reason in err (a malformed quote, too many words).
+ * Returns 0, or -1 and fills *err (a malformed quote, a trailing backslash, too many words).
  */
 int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct cmdline *out,
-                  char *err, size_t err_size);
+                  struct cmdline_error *err);
 
 #endif

@@ -42,15 +42,27 @@ libos_pvh_entry:
     mov %eax, libos_boot_tsc_entry
     mov %edx, libos_boot_tsc_entry + 4
 
-    /* Identity map 0..1 GiB with 2 MiB pages: pml4[0] -> pdpt[0] -> pd[0..511]. */
-    mov $boot_pd, %ebx
-    mov $0x83, %eax                     /* present, writable, 2 MiB page */
-    xor %ecx, %ecx
-1:  mov %eax, (%ebx, %ecx, 8)
-    add $0x200000, %eax
-    inc %ecx
+    /*
+     * Identity map from 0 with 2 MiB pages, enough for the image up to its symbol table plus one
+     * more 2 MiB for the first page-table frames: pml4[0] -> pdpt[0] -> pd[0..n-1].
+     * libos_boot_map_end tells libos::mm how far it may reach before its own tables are live.
+     */
+    mov $(__libos_syms_start + 0x3fffff), %ecx
+    shr $21, %ecx                       /* n = 2 MiB pages to map */
     cmp $512, %ecx
-    jne 1b
+    jbe 3f
+    mov $512, %ecx
+3:  mov %ecx, %eax
+    shl $21, %eax
+    mov %eax, libos_boot_map_end
+    mov $boot_pd, %ebx
+1:  dec %ecx
+    mov %ecx, %eax
+    shl $21, %eax
+    or $0x83, %eax
+    mov %eax, (%ebx, %ecx, 8)
+    test %ecx, %ecx
+    jnz 1b
     movl $boot_pd + 3, boot_pdpt
     movl $boot_pdpt + 3, boot_pml4
     mov $boot_pml4, %eax
@@ -116,10 +128,11 @@ boot_pml4: .skip 4096
 boot_pdpt: .skip 4096
 boot_pd:   .skip 4096
 
-    .globl libos_boot_tsc_entry, libos_cpu_has_nx
+    .globl libos_boot_tsc_entry, libos_cpu_has_nx, libos_boot_map_end
     .section .bss.libos_boot_vars, "aw", @nobits
     .p2align 3
 libos_boot_tsc_entry: .skip 8
+libos_boot_map_end: .skip 8
 libos_cpu_has_nx: .skip 1
 
 /* The main stack, with a page below it that libos::mm leaves unmapped to catch overflows. */

@@ -41,6 +41,7 @@ struct hvm_memmap_entry {
 #define HVM_START_MAGIC 0x336ec578
 
 extern int main(int argc, char **argv, char **envp);
+void libos_posix_init(void) __attribute__((weak)); /* libos::posix, when linked */
 extern char **environ;
 extern uint64_t libos_boot_tsc_entry;
 
@@ -112,8 +113,8 @@ static void apply_libos_params(void)
     for (char **p = params; *p; p++) {
         if (strncmp(*p, "libos.", 6) != 0)
             continue;
-        if (strncmp(*p, "libos.verbose=", 14) == 0)
-            verbose = atoi(*p + 14);
+        if (strcmp(*p, "libos.verbose=0") == 0 || strcmp(*p, "libos.verbose=1") == 0)
+            verbose = (*p)[14] - '0';
         else
             boot_failed("unknown option '%s' (libos knows: libos.verbose=0|1)", *p);
     }
@@ -143,7 +144,7 @@ static void run_constructors(void)
 _Noreturn void libos_boot_main(uintptr_t start_info)
 {
     struct cmdline cl;
-    char err[160];
+    struct cmdline_error err;
 
     libos_boot_info.tsc_entry = libos_boot_tsc_entry;
     libos_console_init();        /* COM1: everything below may print */
@@ -151,15 +152,17 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
     read_start_info(start_info); /* memory map, command line, initrd */
     libos_mm_init();             /* page tables (W^X, guard pages), heap */
 
-    memcpy(cmdline_words, cmdline_original, sizeof cmdline_words);
-    if (cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, err, sizeof err))
-        boot_failed("command line: %s", err);
+    memcpy(cmdline_words, cmdline_original, strlen(cmdline_original) + 1);
+    if (cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
+        boot_failed("command line: %s (column %ld of '%s')", err.reason, err.column, cmdline_original);
     params = cl.params;
     apply_libos_params(); /* libos.* options */
     environ = cl.envp;    /* NAME=value words: getenv() */
     if (verbose)
         print_boot_summary(cl.argc);
 
+    if (libos_posix_init)
+        libos_posix_init(); /* fd table: stdin, stdout, stderr */
     run_constructors();
     libos_boot_info.tsc_main = x86_rdtsc();
     exit(main(cl.argc, cl.argv, cl.envp));

@@ -17,6 +17,7 @@ extern char __libos_image_start[], __libos_text_start[], __libos_text_end[];
 extern char __libos_rodata_start[], __libos_rodata_end[], __libos_data_start[], __libos_bss_end[];
 extern char __libos_syms_start[];
 extern char libos_cpu_has_nx;
+extern uint64_t libos_boot_map_end; /* what entry.S mapped for us */
 
 static uint64_t pml4[512] __attribute__((aligned(PAGE)));
 static struct range free_ram[LIBOS_MEMMAP_MAX + 8];
@@ -28,15 +29,14 @@ static uint64_t ram_top;
 static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
 
 /*
- * During mm_init: frames come from the lowest free RAM, which the boot page tables (first GiB)
- * can reach. Afterwards libos_page_alloc takes from the top of the heap region.
+ * During mm_init: frames come from the lowest free RAM, which the boot page tables reach. Afterwards libos_page_alloc takes from the top of the heap region.
  */
 static void *early_frame(void *arg)
 {
     (void)arg;
     for (size_t i = 0; i < nfree; i++) {
         struct range *r = &free_ram[i];
-        if (r->end - r->start >= PAGE && r->start + PAGE <= (1ull << 30)) {
+        if (r->end - r->start >= PAGE && r->start + PAGE <= libos_boot_map_end) {
             void *p = (void *)(uintptr_t)r->start;
             r->start += PAGE;
             memset(p, 0, PAGE);

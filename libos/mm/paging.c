@@ -51,15 +51,17 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perm
             va += SIZE_2M, pa += SIZE_2M, size -= SIZE_2M;
             continue;
         }
+        /* Fill this page table's run of entries without walking from the root each time. */
         uint64_t *ptab = next_table(pt, pde);
         if (!ptab)
             return -1;
-        uint64_t *pte = &ptab[index_at(va, 0)];
-        uint64_t want = pa | bits;
-        if ((*pte & PTE_PRESENT) && *pte != want)
-            return -1;
-        *pte = want;
-        va += SIZE_4K, pa += SIZE_4K, size -= SIZE_4K;
+        for (unsigned i = index_at(va, 0); i < 512 && size > 0; i++) {
+            uint64_t want = pa | bits;
+            if ((ptab[i] & PTE_PRESENT) && ptab[i] != want)
+                return -1;
+            ptab[i] = want;
+            va += SIZE_4K, pa += SIZE_4K, size -= SIZE_4K;
+        }
     }
     return 0;
 }

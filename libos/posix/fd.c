@@ -20,11 +20,16 @@ struct open_file {
 
 extern const struct libos_file_ops libos_console_ops;
 
-static struct open_file files[LIBOS_FD_MAX] = {
-    {&libos_console_ops, 0, 3, O_RDWR}, /* stdin, stdout, stderr */
-};
-static struct open_file *fds[LIBOS_FD_MAX] = {&files[0], &files[0], &files[0]};
+static struct open_file files[LIBOS_FD_MAX];
+static struct open_file *fds[LIBOS_FD_MAX];
 static char cloexec[LIBOS_FD_MAX];
+
+/* Called by the boot sequence: stdin, stdout and stderr are the console. */
+void libos_posix_init(void)
+{
+    files[0] = (struct open_file){&libos_console_ops, 0, 3, O_RDWR};
+    fds[0] = fds[1] = fds[2] = &files[0];
+}
 
 static int fail(int err)
 {
