@@ -38,7 +38,7 @@ static int is_param_word(const char *w)
 static int appended_by_monitor(const char *w) { return strncmp(w, "virtio_mmio.device=", 19) == 0; }
 
 /* Dequote every word into buf, packed as consecutive NUL-terminated strings; return the count. */
-static long split(char *buf, struct cmdline_error *err)
+static long split(char *buf, struct libos_cmdline_error *err)
 {
     char *in = buf, *out = buf;
     long n = 0;
@@ -53,7 +53,7 @@ static long split(char *buf, struct cmdline_error *err)
                 long col = in - buf + 1;
                 for (in++; *in != q; *out++ = *in++) {
                     if (!*in) {
-                        *err = (struct cmdline_error){
+                        *err = (struct libos_cmdline_error){
                             q == '"' ? "unterminated double quote" : "unterminated single quote", col};
                         return -1;
                     }
@@ -63,7 +63,7 @@ static long split(char *buf, struct cmdline_error *err)
                 in++;
             } else if (q == '\\') {
                 if (!in[1]) {
-                    *err = (struct cmdline_error){"backslash at the end", in - buf + 1};
+                    *err = (struct libos_cmdline_error){"backslash at the end", in - buf + 1};
                     return -1;
                 }
                 in++;
@@ -99,8 +99,8 @@ static enum kind classify(const char *w, int *leading)
     return ARG;
 }
 
-int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct cmdline *out,
-                  struct cmdline_error *err)
+int libos_cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct libos_cmdline *out,
+                  struct libos_cmdline_error *err)
 {
     long n = split(buf, err);
     if (n < 0)
@@ -113,7 +113,7 @@ int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, 
     for (long i = 0; i < n; i++, w += strlen(w) + 1)
         count[classify(w, &leading)]++;
     if (count[ARG] + count[ENV] + count[PARAM] + 3 > max_words) {
-        *err = (struct cmdline_error){"too many words", 0};
+        *err = (struct libos_cmdline_error){"too many words", 0};
         return -1;
     }
 

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-struct cmdline {
+struct libos_cmdline {
     int argc;
     char **argv;   /* argc words and a NULL */
     char **envp;   /* environment words and a NULL */
@@ -25,7 +25,7 @@ struct cmdline {
 };
 
 /* Why a command line was refused: a reason and the 1-based column it refers to (0: none). */
-struct cmdline_error {
+struct libos_cmdline_error {
     const char *reason;
     long column;
 };
@@ -34,7 +34,7 @@ struct cmdline_error {
  * Split buf in place. words has room for max_words pointers; argv0 becomes argv[0].
  * Returns 0, or -1 and fills *err (a malformed quote, a trailing backslash, too many words).
  */
-int cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct cmdline *out,
-                  struct cmdline_error *err);
+int libos_cmdline_parse(char *buf, const char *argv0, char **words, size_t max_words, struct libos_cmdline *out,
+                  struct libos_cmdline_error *err);
 
 #endif

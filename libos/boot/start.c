@@ -143,8 +143,8 @@ static void run_constructors(void)
 
 _Noreturn void libos_boot_main(uintptr_t start_info)
 {
-    struct cmdline cl;
-    struct cmdline_error err;
+    struct libos_cmdline cl;
+    struct libos_cmdline_error err;
 
     libos_boot_info.tsc_entry = libos_boot_tsc_entry;
     libos_console_init();        /* COM1: everything below may print */
@@ -153,7 +153,7 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
     libos_mm_init();             /* page tables (W^X, guard pages), heap */
 
     memcpy(cmdline_words, cmdline_original, strlen(cmdline_original) + 1);
-    if (cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
+    if (libos_cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
         boot_failed("command line: %s (column %ld of '%s')", err.reason, err.column, cmdline_original);
     params = cl.params;
     apply_libos_params(); /* libos.* options */

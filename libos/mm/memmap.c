@@ -11,7 +11,7 @@ static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
 static uint64_t align_down(uint64_t v) { return v & ~(PAGE - 1); }
 
 /* Add [s, e) to the sorted, disjoint list out (merging neighbours); returns the new count. */
-static size_t add_range(struct range *out, size_t n, size_t max, uint64_t s, uint64_t e)
+static size_t add_range(struct libos_range *out, size_t n, size_t max, uint64_t s, uint64_t e)
 {
     size_t i = 0;
     while (i < n && out[i].end < s)
@@ -30,20 +30,20 @@ static size_t add_range(struct range *out, size_t n, size_t max, uint64_t s, uin
             return n; /* full: drop it (tiny maps never get here) */
         for (size_t k = n; k > i; k--)
             out[k] = out[k - 1];
-        out[i] = (struct range){s, e};
+        out[i] = (struct libos_range){s, e};
         return n + 1;
     }
-    out[i] = (struct range){s, e};
+    out[i] = (struct libos_range){s, e};
     for (size_t k = j; k < n; k++)
         out[i + 1 + k - j] = out[k];
     return n - (j - i - 1);
 }
 
 /* Remove [s, e) from the sorted list; returns the new count. */
-static size_t remove_range(struct range *out, size_t n, size_t max, uint64_t s, uint64_t e)
+static size_t remove_range(struct libos_range *out, size_t n, size_t max, uint64_t s, uint64_t e)
 {
     for (size_t i = 0; i < n; i++) {
-        struct range r = out[i];
+        struct libos_range r = out[i];
         if (r.end <= s || r.start >= e)
             continue;
         if (r.start < s && r.end > e) { /* split in two */
@@ -52,7 +52,7 @@ static size_t remove_range(struct range *out, size_t n, size_t max, uint64_t s, 
             for (size_t k = n; k > i + 1; k--)
                 out[k] = out[k - 1];
             out[i].end = s;
-            out[i + 1] = (struct range){e, r.end};
+            out[i + 1] = (struct libos_range){e, r.end};
             return n + 1;
         }
         if (r.start < s)
@@ -69,8 +69,8 @@ static size_t remove_range(struct range *out, size_t n, size_t max, uint64_t s, 
     return n;
 }
 
-size_t memmap_free(const struct libos_memmap_entry *map, size_t n, const struct range *exclude,
-                   size_t nexclude, struct range *out, size_t max)
+size_t libos_memmap_free(const struct libos_memmap_entry *map, size_t n, const struct libos_range *exclude,
+                   size_t nexclude, struct libos_range *out, size_t max)
 {
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {

@@ -20,7 +20,7 @@ extern char libos_cpu_has_nx;
 extern uint64_t libos_boot_map_end; /* what entry.S mapped for us */
 
 static uint64_t pml4[512] __attribute__((aligned(PAGE)));
-static struct range free_ram[LIBOS_MEMMAP_MAX + 8];
+static struct libos_range free_ram[LIBOS_MEMMAP_MAX + 8];
 static size_t nfree;
 static size_t heap_region;                      /* index into free_ram */
 static uintptr_t heap_start, heap_brk, heap_end; /* pages are taken from heap_end downwards */
@@ -35,7 +35,7 @@ static void *early_frame(void *arg)
 {
     (void)arg;
     for (size_t i = 0; i < nfree; i++) {
-        struct range *r = &free_ram[i];
+        struct libos_range *r = &free_ram[i];
         if (r->end - r->start >= PAGE && r->start + PAGE <= libos_boot_map_end) {
             void *p = (void *)(uintptr_t)r->start;
             r->start += PAGE;
@@ -46,16 +46,16 @@ static void *early_frame(void *arg)
     return NULL;
 }
 
-static void map_or_fail(struct pt *pt, uint64_t start, uint64_t end, unsigned perms)
+static void map_or_fail(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms)
 {
     start &= ~(uint64_t)(PAGE - 1);
     end = align_up(end);
-    if (start < end && pt_map(pt, start, start, end - start, perms) != 0)
+    if (start < end && libos_pt_map(pt, start, start, end - start, perms) != 0)
         libos_printk("libos: boot failed: too little memory for page tables\n"), libos_exit(LIBOS_EXIT_PANIC);
 }
 
 /* Map [start, end) except the pages at the addresses in holes[] (sorted ascending). */
-static void map_with_holes(struct pt *pt, uint64_t start, uint64_t end, unsigned perms,
+static void map_with_holes(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms,
                            const uintptr_t *holes, size_t nholes)
 {
     for (size_t i = 0; i < nholes; i++) {
@@ -71,21 +71,21 @@ void libos_mm_init(void)
 {
     const struct libos_boot_info *bi = &libos_boot_info;
     uintptr_t image_end = align_up(libos_image_end());
-    struct range exclude[] = {
+    struct libos_range exclude[] = {
         {0, PAGE}, /* page 0 stays unmapped */
         {(uintptr_t)__libos_image_start, image_end},
         {bi->initrd_base, bi->initrd_base + bi->initrd_size},
     };
-    nfree = memmap_free(bi->memmap, bi->memmap_count, exclude, 3, free_ram, LIBOS_MEMMAP_MAX + 8);
+    nfree = libos_memmap_free(bi->memmap, bi->memmap_count, exclude, 3, free_ram, LIBOS_MEMMAP_MAX + 8);
     if (nfree == 0)
         libos_printk("libos: boot failed: no free RAM after the image\n"), libos_exit(LIBOS_EXIT_PANIC);
 
     /* Snapshot what to map before early_frame starts taking pages out of free_ram. */
-    struct range ram[LIBOS_MEMMAP_MAX + 8];
+    struct libos_range ram[LIBOS_MEMMAP_MAX + 8];
     memcpy(ram, free_ram, nfree * sizeof ram[0]);
     size_t nram = nfree;
 
-    struct pt pt = {pml4, early_frame, NULL, libos_cpu_has_nx};
+    struct libos_pt pt = {pml4, early_frame, NULL, libos_cpu_has_nx};
     for (size_t i = 0; i < nram; i++) {
         map_or_fail(&pt, ram[i].start, ram[i].end, MAP_W);
         if (ram[i].end > ram_top)
@@ -127,7 +127,7 @@ void *libos_page_alloc(size_t n)
 {
     /* Low RAM first (it is useless to the heap), then the top of the heap region. */
     for (size_t i = 0; i < nfree; i++) {
-        struct range *r = &free_ram[i];
+        struct libos_range *r = &free_ram[i];
         if (i != heap_region && r->end - r->start >= n * PAGE) {
             r->start += n * PAGE;
             memset((void *)(uintptr_t)(r->start - n * PAGE), 0, n * PAGE);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct range {
+struct libos_range {
     uint64_t start, end; /* [start, end) */
 };
 
@@ -17,8 +17,8 @@ struct range {
  * ranges in exclude, sorted and merged. Writes at most max ranges to out; returns how many.
  */
 struct libos_memmap_entry;
-size_t memmap_free(const struct libos_memmap_entry *map, size_t n, const struct range *exclude,
-                   size_t nexclude, struct range *out, size_t max);
+size_t libos_memmap_free(const struct libos_memmap_entry *map, size_t n, const struct libos_range *exclude,
+                   size_t nexclude, struct libos_range *out, size_t max);
 
 /* Page-table entry bits. */
 #define PTE_PRESENT (1ull << 0)
@@ -34,7 +34,7 @@ size_t memmap_free(const struct libos_memmap_entry *map, size_t n, const struct 
 #define MAP_X 2
 #define MAP_UNCACHED 4
 
-struct pt {
+struct libos_pt {
     uint64_t *root;            /* the PML4 */
     void *(*alloc)(void *arg); /* one zeroed 4 KiB frame, or NULL */
     void *arg;
@@ -46,9 +46,9 @@ struct pt {
  * addresses are 2 MiB-aligned and at least 2 MiB remain. Returns 0, or -1 when a frame allocation
  * fails or the range overlaps a different earlier mapping.
  */
-int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms);
+int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms);
 
 /* The leaf entry mapping va (4 KiB or 2 MiB page), or 0 when unmapped. */
-uint64_t pt_lookup(const struct pt *pt, uint64_t va);
+uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va);
 
 #endif

@@ -13,7 +13,7 @@ static unsigned index_at(uint64_t va, int level) { return (va >> (12 + 9 * level
 static uint64_t *table_of(uint64_t entry) { return (uint64_t *)(uintptr_t)(entry & PTE_ADDR); }
 
 /* The table below entry e of a table, allocating it when absent; NULL on failure or conflict. */
-static uint64_t *next_table(struct pt *pt, uint64_t *e)
+static uint64_t *next_table(struct libos_pt *pt, uint64_t *e)
 {
     if (*e & PTE_PRESENT)
         return (*e & PTE_LARGE) ? NULL : table_of(*e);
@@ -25,7 +25,7 @@ static uint64_t *next_table(struct pt *pt, uint64_t *e)
     return t;
 }
 
-static uint64_t leaf_bits(const struct pt *pt, unsigned perms)
+static uint64_t leaf_bits(const struct libos_pt *pt, unsigned perms)
 {
     uint64_t bits = PTE_PRESENT;
     if (perms & MAP_W)
@@ -37,7 +37,7 @@ static uint64_t leaf_bits(const struct pt *pt, unsigned perms)
     return bits;
 }
 
-int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms)
+int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms)
 {
     uint64_t bits = leaf_bits(pt, perms);
     while (size > 0) {
@@ -66,7 +66,7 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perm
     return 0;
 }
 
-uint64_t pt_lookup(const struct pt *pt, uint64_t va)
+uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va)
 {
     uint64_t e = pt->root[index_at(va, 3)];
     for (int level = 2; level >= 0; level--) {
