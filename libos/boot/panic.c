@@ -99,13 +99,14 @@ void libos_trap(struct libos_trap_frame *f)
     libos_printk("  at ");
     print_location(f->rip);
     libos_printk("\n");
-    libos_printk("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
-                 "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n"
-                 "  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n"
-                 "  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n"
-                 "  rip %016lx rflags %08lx\n",
-                 f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->rsp, f->r8, f->r9,
-                 f->r10, f->r11, f->r12, f->r13, f->r14, f->r15, f->rip, f->rflags);
+    const uint64_t *r = &f->rax; /* rax..r15, in struct order */
+    static const char names[15][4] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
+                                      "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+    for (int i = 0; i < 15; i++)
+        libos_printk("%s%-3s %016lx%s", i % 4 ? " " : "  ", names[i], (unsigned long)r[i],
+                     i % 4 == 3 ? "\n" : "");
+    libos_printk(" rsp %016lx\n  rip %016lx rflags %08lx\n", (unsigned long)f->rsp,
+                 (unsigned long)f->rip, (unsigned long)f->rflags);
     libos_printk("backtrace:\n  #0 ");
     print_location(f->rip);
     libos_printk("\n");
