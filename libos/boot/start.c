@@ -42,6 +42,7 @@ struct hvm_memmap_entry {
 
 extern int main(int argc, char **argv, char **envp);
 void libos_posix_init(void) __attribute__((weak)); /* libos::posix, when linked */
+void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
 extern char **environ;
 extern uint64_t libos_boot_tsc_entry;
 
@@ -161,6 +162,8 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
     if (verbose)
         print_boot_summary(cl.argc);
 
+    if (libos_sched_init)
+        libos_sched_init(); /* threads, interrupts, timers */
     if (libos_posix_init)
         libos_posix_init(); /* fd table: stdin, stdout, stderr */
     run_constructors();

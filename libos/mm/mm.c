@@ -20,6 +20,7 @@ extern char libos_cpu_has_nx;
 extern uint64_t libos_boot_map_end; /* what entry.S mapped for us */
 
 static uint64_t pml4[512] __attribute__((aligned(PAGE)));
+struct libos_pt libos_kernel_pt; /* the live tables, for map.c */
 static struct libos_range free_ram[LIBOS_MEMMAP_MAX + 8];
 static size_t nfree;
 static size_t heap_region;                      /* index into free_ram */
@@ -44,6 +45,12 @@ static void *early_frame(void *arg)
         }
     }
     return NULL;
+}
+
+static void *page_for_table(void *arg)
+{
+    (void)arg;
+    return libos_page_alloc(1);
 }
 
 static void map_or_fail(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms)
@@ -97,6 +104,8 @@ void libos_mm_init(void)
     if (guards[0] > guards[1])
         guards[0] = (uintptr_t)libos_trap_stack_guard, guards[1] = (uintptr_t)libos_main_stack_guard;
     map_with_holes(&pt, (uintptr_t)__libos_data_start, (uintptr_t)__libos_bss_end, MAP_W, guards, 2);
+    libos_pt_set_page(&pt, guards[0], MAP_GUARD);
+    libos_pt_set_page(&pt, guards[1], MAP_GUARD);
     map_or_fail(&pt, (uintptr_t)__libos_syms_start, image_end, MAP_R);
     if (bi->initrd_size)
         map_or_fail(&pt, bi->initrd_base, bi->initrd_base + bi->initrd_size, MAP_R);
@@ -108,6 +117,10 @@ void libos_mm_init(void)
             heap_region = i;
     heap_start = heap_brk = free_ram[heap_region].start;
     heap_end = free_ram[heap_region].end;
+
+    /* From now on, tables for new mappings come from libos_page_alloc. */
+    libos_kernel_pt = pt;
+    libos_kernel_pt.alloc = page_for_table;
 }
 
 void *libos_heap_sbrk(intptr_t incr)
@@ -144,10 +157,10 @@ void *libos_page_alloc(size_t n)
 
 const char *libos_fault_describe(uintptr_t addr)
 {
-    if (addr - (uintptr_t)libos_main_stack_guard < PAGE)
-        return "stack overflow (guard page below the main stack)";
     if (addr - (uintptr_t)libos_trap_stack_guard < PAGE)
         return "exception stack overflow (guard page)";
+    if (libos_pt_entry(&libos_kernel_pt, addr) & PTE_GUARD)
+        return "stack overflow (guard page)";
     if (addr >= (uintptr_t)__libos_text_start && addr < (uintptr_t)__libos_rodata_end)
         return "access to the image's read-only code or constants";
     if (addr >= ram_top)

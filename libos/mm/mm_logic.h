@@ -48,6 +48,20 @@ struct libos_pt {
  */
 int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, unsigned perms);
 
+/*
+ * Set the identity mapping of the 4 KiB page at va to perms, or make it a guard page (not present,
+ * marked PTE_GUARD so a fault there can be recognised) with MAP_GUARD. va's 2 MiB region must
+ * already be mapped; a 2 MiB page there is first split into 512 small pages with its permissions
+ * (one new table). Returns 0, or -1 when the region is unmapped or a frame allocation fails.
+ * The caller flushes the TLB entry.
+ */
+#define MAP_GUARD (-1)
+#define PTE_GUARD (1ull << 9) /* a software bit: ignored by the CPU in a non-present entry */
+int libos_pt_set_page(struct libos_pt *pt, uint64_t va, int perms);
+
+/* The raw leaf entry for va, present or not (0 when no table reaches it). */
+uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va);
+
 /* The leaf entry mapping va (4 KiB or 2 MiB page), or 0 when unmapped. */
 uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va);
 

@@ -66,7 +66,32 @@ int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, u
     return 0;
 }
 
-uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va)
+int libos_pt_set_page(struct libos_pt *pt, uint64_t va, int perms)
+{
+    uint64_t e = pt->root[index_at(va, 3)];
+    if (!(e & PTE_PRESENT))
+        return -1;
+    e = table_of(e)[index_at(va, 2)];
+    if (!(e & PTE_PRESENT))
+        return -1;
+    uint64_t *pde = &table_of(e)[index_at(va, 1)];
+    if (!(*pde & PTE_PRESENT))
+        return -1;
+    if (*pde & PTE_LARGE) {
+        uint64_t *t = pt->alloc(pt->arg);
+        if (!t)
+            return -1;
+        uint64_t base = *pde & PTE_ADDR & ~(SIZE_2M - 1), bits = *pde & ~PTE_ADDR & ~PTE_LARGE;
+        for (unsigned i = 0; i < 512; i++)
+            t[i] = (base + i * SIZE_4K) | bits;
+        *pde = (uint64_t)(uintptr_t)t | PTE_PRESENT | PTE_WRITE;
+    }
+    uint64_t *pte = &table_of(*pde)[index_at(va, 0)];
+    *pte = perms == MAP_GUARD ? PTE_GUARD : (va & PTE_ADDR) | leaf_bits(pt, (unsigned)perms);
+    return 0;
+}
+
+uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va)
 {
     uint64_t e = pt->root[index_at(va, 3)];
     for (int level = 2; level >= 0; level--) {
@@ -74,7 +99,13 @@ uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va)
             return 0;
         e = table_of(e)[index_at(va, level)];
         if (level == 1 && (e & PTE_LARGE))
-            return (e & PTE_PRESENT) ? e : 0;
+            return e;
     }
+    return e;
+}
+
+uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va)
+{
+    uint64_t e = libos_pt_entry(pt, va);
     return (e & PTE_PRESENT) ? e : 0;
 }

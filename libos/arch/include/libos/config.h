@@ -24,6 +24,12 @@
 /* Deepest backtrace printed by a panic report. */
 #define LIBOS_BACKTRACE_MAX 32
 
+/* Device interrupt vectors (32 and up); each costs an 8-byte entry stub. */
+#define LIBOS_IRQ_VECTORS 32
+
+/* Default stack of a new thread (pthread_attr_setstacksize overrides it). */
+#define LIBOS_THREAD_STACK_SIZE (64 * 1024)
+
 /* Size of the file descriptor table. */
 #define LIBOS_FD_MAX 64
 

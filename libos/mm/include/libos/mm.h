@@ -34,4 +34,14 @@ size_t libos_heap_used(void);
 /* n zeroed, page-aligned, mapped RW pages for the kernel's own use, or NULL. Never freed. */
 void *libos_page_alloc(size_t n);
 
+/* Map device memory [phys, phys + size) uncached, RW, NX at the same address; NULL on failure. */
+void *libos_mmio_map(uint64_t phys, size_t size);
+
+/*
+ * A stack of size bytes (rounded up to pages) from the heap, with an unmapped guard page below
+ * it: an overflow faults and is reported as one. Returns its lowest address, or NULL.
+ */
+void *libos_stack_alloc(size_t size);
+void libos_stack_free(void *stack);
+
 #endif

@@ -1,0 +1,56 @@
+/*
+ * Mappings made after boot: device memory, and thread stacks with a guard page below them. Apart
+ * from mm.c so that an image that needs neither (hello) does not carry them or memalign.
+ */
+#include "mm_logic.h"
+
+#include <libos/config.h>
+#include <libos/mm.h>
+
+#include <malloc.h>
+#include <stdlib.h>
+
+#define PAGE LIBOS_PAGE_SIZE
+
+extern struct libos_pt libos_kernel_pt;
+
+static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
+
+static void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+
+void *libos_mmio_map(uint64_t phys, size_t size)
+{
+    uint64_t start = phys & ~(uint64_t)(PAGE - 1), end = align_up(phys + size);
+    for (uint64_t va = start; va < end; va += PAGE) {
+        uint64_t e = libos_pt_lookup(&libos_kernel_pt, va);
+        if (e && (e & PTE_ADDR) != (va & PTE_ADDR))
+            return NULL;
+    }
+    if (libos_pt_map(&libos_kernel_pt, start, start, end - start, MAP_W | MAP_UNCACHED) != 0)
+        return NULL;
+    return (void *)(uintptr_t)phys;
+}
+
+void *libos_stack_alloc(size_t size)
+{
+    size = align_up(size);
+    char *base = memalign(PAGE, size + PAGE);
+    if (!base)
+        return NULL;
+    if (libos_pt_set_page(&libos_kernel_pt, (uintptr_t)base, MAP_GUARD) != 0) {
+        free(base);
+        return NULL;
+    }
+    invlpg((uintptr_t)base);
+    return base + PAGE;
+}
+
+void libos_stack_free(void *stack)
+{
+    if (!stack)
+        return;
+    char *base = (char *)stack - PAGE;
+    libos_pt_set_page(&libos_kernel_pt, (uintptr_t)base, MAP_W); /* cannot fail: the table exists */
+    invlpg((uintptr_t)base);
+    free(base);
+}
