@@ -47,10 +47,19 @@ void libos_console_write(const char *buf, size_t n)
     }
 }
 
+int libos_console_input_ready(void) { return x86_inb(COM1 + UART_LSR) & LSR_DATA_READY; }
+
 size_t libos_console_read_nonblock(char *buf, size_t n)
 {
     size_t got = 0;
-    while (got < n && (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY))
+    while (got < n && libos_console_input_ready())
         buf[got++] = (char)x86_inb(COM1 + UART_RBR);
     return got;
+}
+
+void libos_console_input_irq(int enable)
+{
+    x86_outb(COM1 + UART_IER, enable ? 0x01 : 0x00); /* received data available */
+    /* OUT2 gates the interrupt line on real PC hardware; set it with the enable bit. */
+    x86_outb(COM1 + UART_MCR, enable ? 0x0b : 0x03);
 }

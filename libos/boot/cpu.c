@@ -37,7 +37,7 @@ struct table_ptr {
 #define SEL_DATA 0x10
 #define SEL_TSS 0x18
 
-extern const uint64_t libos_trap_stubs[32];
+extern char libos_trap_stub0[]; /* traps.S: vector v's stub is 16 * v bytes further */
 
 /* The exception stack, with a guard page below it (unmapped by libos::mm). */
 char libos_trap_stack_guard[LIBOS_PAGE_SIZE + LIBOS_TRAP_STACK_SIZE]
@@ -75,7 +75,7 @@ void libos_cpu_init(void)
     gdt[4] = base >> 32;
 
     for (unsigned v = 0; v < 32; v++)
-        libos_idt_set(v, libos_trap_stubs[v], 1);
+        libos_idt_set(v, (uintptr_t)libos_trap_stub0 + 16 * v, 1);
 
     struct table_ptr g = {sizeof gdt - 1, (uintptr_t)gdt};
     struct table_ptr i = {sizeof idt - 1, (uintptr_t)idt};

@@ -8,16 +8,24 @@
 #include <libos/trap.h>
 #include <libos/x86.h>
 
-static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
-    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
-    "page fault", "reserved (15)", "x87 floating-point error", "alignment check", "machine check",
-    "SIMD floating-point error", "virtualization exception", "control protection exception",
-    "reserved (22)", "reserved (23)", "reserved (24)", "reserved (25)", "reserved (26)",
-    "reserved (27)", "hypervisor injection", "VMM communication", "security exception",
-    "reserved (31)",
-};
+/* The CPU's exception names, vectors 0-21, NUL-separated (one string: no table of pointers). */
+static const char exception_names[] =
+    "divide error\0debug\0NMI\0breakpoint\0overflow\0bound range exceeded\0invalid opcode\0"
+    "device not available\0double fault\0coprocessor segment overrun\0invalid TSS\0"
+    "segment not present\0stack-segment fault\0general protection fault\0page fault\0"
+    "reserved\0x87 floating-point error\0alignment check\0machine check\0"
+    "SIMD floating-point error\0virtualization exception\0control protection exception";
+
+static const char *exception_name(uint64_t vector)
+{
+    const char *p = exception_names;
+    if (vector > 21)
+        return "CPU exception";
+    while (vector--)
+        while (*p++)
+            ;
+    return p;
+}
 
 #define PF_PRESENT 0x01
 #define PF_WRITE 0x02
@@ -94,7 +102,7 @@ void libos_trap(struct libos_trap_frame *f)
     if (f->vector == 14)
         describe_page_fault(f);
     else
-        libos_printk("%s (vector %lu, error code 0x%lx)\n", exception_names[f->vector & 31],
+        libos_printk("%s (vector %lu, error code 0x%lx)\n", exception_name(f->vector),
                      (unsigned long)f->vector, (unsigned long)f->error);
     libos_printk("  at ");
     print_location(f->rip);

@@ -44,11 +44,13 @@ trap_common:
     add $16, %rsp                       /* vector and error code */
     iretq
 
+    /*
+     * One stub per vector, 16 bytes apart: libos_trap_stub0 + 16 * v is vector v's entry.
+     * Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code pushed by the CPU.
+     */
     .altmacro
-    /* Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code pushed by the CPU. */
     .macro stub v
-    .p2align 3
-trap_stub_\v:
+    .p2align 4
     .if !((\v == 8) || (\v == 10) || (\v == 11) || (\v == 12) || (\v == 13) || (\v == 14) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30))
     push $0
     .endif
@@ -56,23 +58,12 @@ trap_stub_\v:
     jmp trap_common
     .endm
 
+    .p2align 4
+    .globl libos_trap_stub0
+libos_trap_stub0:
     .set v, 0
     .rept 32
     stub %v
-    .set v, v + 1
-    .endr
-
-    .macro stub_addr v
-    .quad trap_stub_\v
-    .endm
-
-    .section .rodata.libos_trap_stubs, "a"
-    .globl libos_trap_stubs
-    .p2align 3
-libos_trap_stubs:
-    .set v, 0
-    .rept 32
-    stub_addr %v
     .set v, v + 1
     .endr
 

@@ -37,7 +37,7 @@
 #define PIC2_CMD 0xa0
 #define PIC2_DATA 0xa1
 
-extern const uint64_t libos_irq_stubs[LIBOS_IRQ_VECTORS];
+extern char libos_irq_stub32[]; /* irq_stubs.S: vector v's stub is 16 * (v - 32) bytes further */
 extern char libos_irq_spurious[];
 
 static volatile uint32_t *lapic;
@@ -116,7 +116,7 @@ int libos_irq_alloc(libos_irq_fn fn, void *arg)
         if (!handlers[i].fn) {
             handlers[i].fn = fn;
             handlers[i].arg = arg;
-            libos_idt_set(32 + (unsigned)i, libos_irq_stubs[i], 0);
+            libos_idt_set(32 + (unsigned)i, (uintptr_t)libos_irq_stub32 + 16 * (unsigned)i, 0);
             return 32 + i;
         }
     }

@@ -38,30 +38,20 @@ irq_common:
 libos_irq_spurious:                     /* no EOI for a spurious interrupt */
     iretq
 
+    /* One stub per vector, 16 bytes apart: libos_irq_stub32 + 16 * (v - 32) is vector v's. */
     .altmacro
     .macro stub v
-    .p2align 3
-irq_stub_\v:
+    .p2align 4
     push $\v
     jmp irq_common
     .endm
-    .macro stub_addr v
-    .quad irq_stub_\v
-    .endm
 
+    .p2align 4
+    .globl libos_irq_stub32
+libos_irq_stub32:
     .set v, 32
     .rept LIBOS_IRQ_VECTORS
     stub %v
-    .set v, v + 1
-    .endr
-
-    .section .rodata.libos_irq_stubs, "a"
-    .globl libos_irq_stubs
-    .p2align 3
-libos_irq_stubs:
-    .set v, 32
-    .rept LIBOS_IRQ_VECTORS
-    stub_addr %v
     .set v, v + 1
     .endr
 

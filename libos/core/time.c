@@ -159,10 +159,3 @@ uint64_t libos_time_realtime_ns(void)
 }
 
 void libos_time_set_realtime_ns(uint64_t ns) { realtime_base_ns = ns - libos_time_monotonic_ns(); }
-
-void libos_time_spin_ns(uint64_t ns)
-{
-    uint64_t end = libos_time_monotonic_ns() + ns;
-    while (libos_time_monotonic_ns() < end)
-        x86_pause();
-}

@@ -61,15 +61,16 @@ static void map_or_fail(struct libos_pt *pt, uint64_t start, uint64_t end, unsig
         libos_printk("libos: boot failed: too little memory for page tables\n"), libos_exit(LIBOS_EXIT_PANIC);
 }
 
-/* Map [start, end) except the pages at the addresses in holes[] (sorted ascending). */
-static void map_with_holes(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms,
-                           const uintptr_t *holes, size_t nholes)
+/* Map [start, end) with guard pages at the addresses in guards[] (sorted ascending). */
+static void map_with_guards(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms,
+                            const uintptr_t *guards, size_t nguards)
 {
-    for (size_t i = 0; i < nholes; i++) {
-        if (holes[i] < start || holes[i] >= end)
+    for (size_t i = 0; i < nguards; i++) {
+        if (guards[i] < start || guards[i] >= end)
             continue;
-        map_or_fail(pt, start, holes[i], perms);
-        start = holes[i] + PAGE;
+        map_or_fail(pt, start, guards[i], perms);
+        map_or_fail(pt, guards[i], guards[i] + PAGE, (unsigned)MAP_GUARD);
+        start = guards[i] + PAGE;
     }
     map_or_fail(pt, start, end, perms);
 }
@@ -103,9 +104,7 @@ void libos_mm_init(void)
     uintptr_t guards[2] = {(uintptr_t)libos_main_stack_guard, (uintptr_t)libos_trap_stack_guard};
     if (guards[0] > guards[1])
         guards[0] = (uintptr_t)libos_trap_stack_guard, guards[1] = (uintptr_t)libos_main_stack_guard;
-    map_with_holes(&pt, (uintptr_t)__libos_data_start, (uintptr_t)__libos_bss_end, MAP_W, guards, 2);
-    libos_pt_set_page(&pt, guards[0], MAP_GUARD);
-    libos_pt_set_page(&pt, guards[1], MAP_GUARD);
+    map_with_guards(&pt, (uintptr_t)__libos_data_start, (uintptr_t)__libos_bss_end, MAP_W, guards, 2);
     map_or_fail(&pt, (uintptr_t)__libos_syms_start, image_end, MAP_R);
     if (bi->initrd_size)
         map_or_fail(&pt, bi->initrd_base, bi->initrd_base + bi->initrd_size, MAP_R);

@@ -42,7 +42,7 @@ struct libos_pt {
 };
 
 /*
- * Map [va, va + size) to pa with perms (MAP_*); all page-aligned. Uses 2 MiB pages where both
+ * Map [va, va + size) to pa with perms (MAP_*, or MAP_GUARD for guard pages); all page-aligned. Uses 2 MiB pages where both
  * addresses are 2 MiB-aligned and at least 2 MiB remain. Returns 0, or -1 when a frame allocation
  * fails or the range overlaps a different earlier mapping.
  */

@@ -27,6 +27,8 @@ static uint64_t *next_table(struct libos_pt *pt, uint64_t *e)
 
 static uint64_t leaf_bits(const struct libos_pt *pt, unsigned perms)
 {
+    if (perms == (unsigned)MAP_GUARD)
+        return PTE_GUARD;
     uint64_t bits = PTE_PRESENT;
     if (perms & MAP_W)
         bits |= PTE_WRITE;
@@ -46,7 +48,8 @@ int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, u
         if (!pd)
             return -1;
         uint64_t *pde = &pd[index_at(va, 1)];
-        if ((va % SIZE_2M) == 0 && (pa % SIZE_2M) == 0 && size >= SIZE_2M && !(*pde & PTE_PRESENT)) {
+        if ((va % SIZE_2M) == 0 && (pa % SIZE_2M) == 0 && size >= SIZE_2M && !(*pde & PTE_PRESENT) &&
+            (bits & PTE_PRESENT)) {
             *pde = pa | bits | PTE_LARGE;
             va += SIZE_2M, pa += SIZE_2M, size -= SIZE_2M;
             continue;
@@ -87,7 +90,8 @@ int libos_pt_set_page(struct libos_pt *pt, uint64_t va, int perms)
         *pde = (uint64_t)(uintptr_t)t | PTE_PRESENT | PTE_WRITE;
     }
     uint64_t *pte = &table_of(*pde)[index_at(va, 0)];
-    *pte = perms == MAP_GUARD ? PTE_GUARD : (va & PTE_ADDR) | leaf_bits(pt, (unsigned)perms);
+    uint64_t bits = leaf_bits(pt, (unsigned)perms);
+    *pte = (bits & PTE_PRESENT) ? (va & PTE_ADDR) | bits : bits;
     return 0;
 }
 

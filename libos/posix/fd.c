@@ -5,9 +5,11 @@
  */
 #include <libos/config.h>
 #include <libos/fd.h>
+#include <libos/sched.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -19,6 +21,17 @@ struct open_file {
 };
 
 extern const struct libos_file_ops libos_console_ops;
+
+/* Threads in poll()/select() wait here. The scheduler is a weak reference: an image without
+ * threads has no pollers to wake, and does not carry the scheduler for this. */
+#pragma weak libos_wake_all
+struct libos_waitq libos_poll_waitq = LIBOS_WAITQ_INIT("poll or select", 1);
+
+void libos_poll_wake(void)
+{
+    if (libos_poll_waitq.head)
+        libos_wake_all(&libos_poll_waitq);
+}
 
 static struct open_file files[LIBOS_FD_MAX];
 static struct open_file *fds[LIBOS_FD_MAX];
@@ -75,12 +88,20 @@ const struct libos_file_ops *libos_fd_get(int fd, void **priv)
     return f->ops;
 }
 
+/* With O_NONBLOCK, an fd that is not ready fails with EAGAIN instead of blocking. */
+static int would_block(struct open_file *f, short event)
+{
+    return (f->status_flags & O_NONBLOCK) && f->ops->poll && !(f->ops->poll(f->priv, event, 0) & event);
+}
+
 /* newlib declares read and write returning int for this target. */
 int read(int fd, void *buf, size_t n)
 {
     struct open_file *f = file_of(fd);
     if (!f || !f->ops->read)
         return fail(EBADF);
+    if (n && would_block(f, POLLIN))
+        return fail(EAGAIN);
     ssize_t r = f->ops->read(f->priv, buf, n);
     return r < 0 ? fail((int)-r) : (int)r;
 }
@@ -90,6 +111,8 @@ int write(int fd, const void *buf, size_t n)
     struct open_file *f = file_of(fd);
     if (!f || !f->ops->write)
         return fail(EBADF);
+    if (n && would_block(f, POLLOUT))
+        return fail(EAGAIN);
     ssize_t r = f->ops->write(f->priv, buf, n);
     return r < 0 ? fail((int)-r) : (int)r;
 }

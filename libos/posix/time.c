@@ -1,6 +1,6 @@
 /*
- * Clocks and sleeping: CLOCK_REALTIME and CLOCK_MONOTONIC from libos::core's TSC clock.
- * XXX: sleeping spins the CPU until libos::core has timer interrupts.
+ * Clocks: CLOCK_REALTIME and CLOCK_MONOTONIC from libos::core's TSC clock. Sleeping is in
+ * sleep.c, so that reading a clock does not bring the scheduler into an image.
  */
 #include <libos/time.h>
 
@@ -8,7 +8,6 @@
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
-#include <unistd.h>
 
 #define NS 1000000000ull
 
@@ -67,27 +66,4 @@ clock_t times(struct tms *t)
     if (t)
         *t = (struct tms){ticks, 0, 0, 0};
     return ticks;
-}
-
-int nanosleep(const struct timespec *req, struct timespec *rem)
-{
-    if (req->tv_nsec < 0 || req->tv_nsec >= (long)NS || req->tv_sec < 0)
-        return fail(EINVAL);
-    libos_time_spin_ns((uint64_t)req->tv_sec * NS + (uint64_t)req->tv_nsec);
-    if (rem)
-        *rem = (struct timespec){0, 0};
-    return 0;
-}
-
-int usleep(useconds_t us)
-{
-    struct timespec ts = {(time_t)(us / 1000000), (long)(us % 1000000) * 1000};
-    return nanosleep(&ts, NULL);
-}
-
-unsigned sleep(unsigned seconds)
-{
-    struct timespec ts = {(time_t)seconds, 0};
-    nanosleep(&ts, NULL);
-    return 0;
 }

@@ -7,7 +7,7 @@
  *
  * Contract: callable from any context, including exception handlers with interrupts off. Writes
  * poll the transmitter and never fail; they batch up to one FIFO (16 bytes) per status check.
- * Reads poll the receiver.
+ * Reads poll the receiver; blocking on input is the fd layer's business (libos/posix).
  */
 #ifndef LIBOS_CONSOLE_H
 #define LIBOS_CONSOLE_H
@@ -22,5 +22,16 @@ void libos_console_write(const char *buf, size_t n);
 
 /* Return at once with the number of bytes that were already received (at most n; 0 if none). */
 size_t libos_console_read_nonblock(char *buf, size_t n);
+
+/* Whether a received byte is waiting. */
+int libos_console_input_ready(void);
+
+/*
+ * Raise the UART's interrupt (ISA line 4) while received data waits (enable = 1), or not. The
+ * line stays raised until the data is read or this is turned off; enabling it while data waits
+ * raises it at once, so "check, enable, sleep" loses no wake-up.
+ */
+#define LIBOS_CONSOLE_ISA_IRQ 4
+void libos_console_input_irq(int enable);
 
 #endif

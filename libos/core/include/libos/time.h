@@ -30,7 +30,4 @@ const char *libos_tsc_source(void);
 /* Convert TSC ticks to nanoseconds. */
 uint64_t libos_tsc_to_ns(uint64_t ticks);
 
-/* Busy-wait for ns nanoseconds. XXX: spins the CPU until libos::core has timer interrupts. */
-void libos_time_spin_ns(uint64_t ns);
-
 #endif

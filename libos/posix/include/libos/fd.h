@@ -18,7 +18,19 @@ struct libos_file_ops {
     off_t (*lseek)(void *priv, off_t offset, int whence);
     int (*fstat)(void *priv, struct stat *st);
     int (*close)(void *priv); /* called when the last fd referring to it is closed */
+    /*
+     * Which of events (POLLIN, POLLOUT, ...) hold now. When none does and arm is set, make sure
+     * libos_poll_wake() is called when one may have changed (typically from the device's
+     * interrupt). NULL: always ready to read and write (like a regular file).
+     */
+    short (*poll)(void *priv, short events, int arm);
 };
+
+/*
+ * Wake every thread in poll() or select() to look again. Called by fd kinds when readiness may
+ * have changed; cheap when nobody polls. Interrupt handlers may call it.
+ */
+void libos_poll_wake(void);
 
 /* Install ops/priv at the lowest free fd; returns the fd, or -EMFILE. */
 int libos_fd_install(const struct libos_file_ops *ops, void *priv);

@@ -1,0 +1,252 @@
+/*
+ * POSIX threads over libos::core's cooperative threads: create, join, detach, exit, self,
+ * attributes (stack size, detach state), once, and thread-specific keys with destructors.
+ * A pthread_t is the address of the thread's control block (struct pthread), which the core
+ * thread points back to through its user field.
+ */
+#include "pthread_impl.h"
+
+#include <libos/boot.h>
+#include <libos/sched.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct pthread main_pthread;
+static void (*key_destructors[PTHREAD_KEYS_MAX])(void *);
+static unsigned char key_used[PTHREAD_KEYS_MAX];
+static struct libos_waitq once_waiters = LIBOS_WAITQ_INIT("pthread_once", 0);
+
+struct pthread *libos_pthread_self(void)
+{
+    struct libos_thread *t = libos_thread_self();
+    if (!t->user) {
+        /* The main thread (the only one on the boot stack), or one made with libos_thread_create
+         * directly: give it a control block the first time it asks. */
+        struct pthread *p = t->stack ? calloc(1, sizeof *p) : &main_pthread;
+        if (!p)
+            libos_panic("out of memory for a thread control block");
+        p->thread = t;
+        t->user = p;
+    }
+    return t->user;
+}
+
+pthread_t pthread_self(void) { return (pthread_t)libos_pthread_self(); }
+
+int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
+
+int pthread_attr_init(pthread_attr_t *a)
+{
+    *a = (pthread_attr_t){.is_initialized = 1, .stacksize = LIBOS_THREAD_STACK_SIZE,
+                          .detachstate = PTHREAD_CREATE_JOINABLE,
+                          .inheritsched = PTHREAD_INHERIT_SCHED};
+    return 0;
+}
+
+int pthread_attr_destroy(pthread_attr_t *a)
+{
+    a->is_initialized = 0;
+    return 0;
+}
+
+int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
+{
+    if (size < PTHREAD_STACK_MIN)
+        return EINVAL;
+    a->stacksize = size;
+    return 0;
+}
+
+int pthread_attr_getstacksize(const pthread_attr_t *a, size_t *size)
+{
+    *size = a->stacksize;
+    return 0;
+}
+
+int pthread_attr_setdetachstate(pthread_attr_t *a, int state)
+{
+    if (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED)
+        return EINVAL;
+    a->detachstate = state;
+    return 0;
+}
+
+int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
+{
+    *state = a->detachstate;
+    return 0;
+}
+
+static void run_key_destructors(struct pthread *p)
+{
+    /* A destructor may set values again: repeat, as POSIX allows, a bounded number of times. */
+    for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS && p->keys; round++) {
+        int any = 0;
+        for (unsigned k = 0; k < PTHREAD_KEYS_MAX; k++) {
+            void *v = p->keys[k];
+            if (v && key_used[k] && key_destructors[k]) {
+                p->keys[k] = NULL;
+                key_destructors[k](v);
+                any = 1;
+            }
+        }
+        if (!any)
+            break;
+    }
+    free(p->keys);
+    p->keys = NULL;
+}
+
+_Noreturn void pthread_exit(void *value)
+{
+    struct pthread *p = libos_pthread_self();
+    p->retval = value;
+    run_key_destructors(p);
+    if (p->detached && p != &main_pthread)
+        free(p); /* nobody will join it; the core frees the thread itself */
+    libos_thread_exit();
+}
+
+static void start(void *arg)
+{
+    struct pthread *p = arg;
+    pthread_exit(p->fn(p->arg));
+}
+
+int pthread_create(pthread_t *out, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t defaults;
+    if (!attr) {
+        pthread_attr_init(&defaults);
+        attr = &defaults;
+    }
+    struct pthread *p = calloc(1, sizeof *p);
+    if (!p)
+        return EAGAIN;
+    p->fn = fn;
+    p->arg = arg;
+    p->detached = attr->detachstate == PTHREAD_CREATE_DETACHED;
+    p->thread = libos_thread_create(start, p, attr->stacksize, NULL);
+    if (!p->thread) {
+        free(p);
+        return EAGAIN;
+    }
+    p->thread->user = p;
+    if (p->detached)
+        libos_thread_detach(p->thread);
+    *out = (pthread_t)p;
+    return 0;
+}
+
+int pthread_join(pthread_t th, void **value)
+{
+    struct pthread *p = (struct pthread *)th;
+    if (p == libos_pthread_self())
+        return EDEADLK;
+    if (p->detached || p->joining)
+        return EINVAL;
+    p->joining = 1;
+    libos_thread_join(p->thread);
+    if (value)
+        *value = p->retval;
+    free(p);
+    return 0;
+}
+
+int pthread_detach(pthread_t th)
+{
+    struct pthread *p = (struct pthread *)th;
+    if (p->detached)
+        return EINVAL;
+    p->detached = 1;
+    int exited = p->thread->state == LIBOS_EXITED;
+    libos_thread_detach(p->thread);
+    if (exited)
+        free(p);
+    return 0;
+}
+
+int pthread_setname_np(pthread_t th, const char *name)
+{
+    struct libos_thread *t = ((struct pthread *)th)->thread;
+    if (strlen(name) >= sizeof t->name)
+        return ERANGE;
+    strcpy(t->name, name);
+    return 0;
+}
+
+int pthread_getname_np(pthread_t th, char *buf, size_t len)
+{
+    struct libos_thread *t = ((struct pthread *)th)->thread;
+    if (strlen(t->name) >= len)
+        return ERANGE;
+    strcpy(buf, t->name);
+    return 0;
+}
+
+int sched_yield(void)
+{
+    libos_yield();
+    return 0;
+}
+
+void pthread_yield(void) { libos_yield(); }
+
+int pthread_once(pthread_once_t *once, void (*fn)(void))
+{
+    while (once->init_executed == 1) /* another thread is running fn and blocked inside it */
+        libos_wait(&once_waiters, 0);
+    if (once->init_executed == 0) {
+        once->init_executed = 1;
+        fn();
+        once->init_executed = 2;
+        libos_wake_all(&once_waiters);
+    }
+    return 0;
+}
+
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
+{
+    for (unsigned k = 0; k < PTHREAD_KEYS_MAX; k++) {
+        if (!key_used[k]) {
+            key_used[k] = 1;
+            key_destructors[k] = destructor;
+            *key = k;
+            return 0;
+        }
+    }
+    return EAGAIN;
+}
+
+int pthread_key_delete(pthread_key_t key)
+{
+    if (key >= PTHREAD_KEYS_MAX || !key_used[key])
+        return EINVAL;
+    key_used[key] = 0;
+    key_destructors[key] = NULL;
+    /* Values other threads still hold for it are forgotten, as POSIX says; clear ours. */
+    for (struct pthread *p = libos_pthread_self(); p->keys; p = NULL)
+        p->keys[key] = NULL;
+    return 0;
+}
+
+void *pthread_getspecific(pthread_key_t key)
+{
+    struct pthread *p = libos_pthread_self();
+    return key < PTHREAD_KEYS_MAX && p->keys ? p->keys[key] : NULL;
+}
+
+int pthread_setspecific(pthread_key_t key, const void *value)
+{
+    if (key >= PTHREAD_KEYS_MAX || !key_used[key])
+        return EINVAL;
+    struct pthread *p = libos_pthread_self();
+    if (!p->keys && !(p->keys = calloc(PTHREAD_KEYS_MAX, sizeof *p->keys)))
+        return ENOMEM;
+    p->keys[key] = (void *)value;
+    return 0;
+}
