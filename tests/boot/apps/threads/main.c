@@ -1,0 +1,382 @@
+/*
+ * test_threads: the runtime's behaviour, one subcommand per check (argv[1]). Each prints what it
+ * measured and "ok" lines, and exits 0 only when every check held; crash and deadlock cases end
+ * in a report instead (the harness checks those).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(cond, ...)                                                                         \
+    do {                                                                                         \
+        if (cond) {                                                                              \
+            printf("ok: %s\n", #cond);                                                           \
+        } else {                                                                                 \
+            printf("FAIL: %s: ", #cond);                                                         \
+            printf(__VA_ARGS__);                                                                 \
+            printf("\n");                                                                        \
+            failures++;                                                                          \
+        }                                                                                        \
+    } while (0)
+
+static double now(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct timespec in(clockid_t clock, double seconds)
+{
+    double t = now(clock) + seconds;
+    struct timespec ts = {(time_t)t, (long)((t - (time_t)t) * 1e9)};
+    return ts;
+}
+
+/* --- churn: thousands of threads created and joined; memory returns to where it started --- */
+static void *nothing(void *arg) { return arg; }
+
+static int churn(void)
+{
+    int rounds = 4000, batch = 50;
+    pthread_t t[50];
+    /* Warm up first: stdout's buffer and one thread's worth of one-time allocations. */
+    printf("churn: creating and joining threads\n");
+    pthread_create(&t[0], NULL, nothing, NULL);
+    pthread_join(t[0], NULL);
+    struct mallinfo before = mallinfo();
+    for (int i = 0; i < rounds; i += batch) {
+        for (int j = 0; j < batch; j++)
+            if (pthread_create(&t[j], NULL, nothing, (void *)(long)(i + j)) != 0) {
+                printf("FAIL: pthread_create %d\n", i + j);
+                return 1;
+            }
+        for (int j = 0; j < batch; j++) {
+            void *r;
+            pthread_join(t[j], &r);
+            if (r != (void *)(long)(i + j))
+                failures++;
+        }
+    }
+    /* Detached ones too: they free themselves when they end. */
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    for (int j = 0; j < batch; j++)
+        pthread_create(&t[j], &a, nothing, NULL);
+    usleep(1000); /* let them run and end */
+    struct mallinfo after = mallinfo();
+    printf("churn: %d threads, heap in use %d bytes before, %d after\n", rounds + batch,
+           (int)before.uordblks, (int)after.uordblks);
+    CHECK(after.uordblks == before.uordblks, "memory did not return: %d -> %d",
+          (int)before.uordblks, (int)after.uordblks);
+    CHECK(failures == 0, "wrong return values");
+    return failures != 0;
+}
+
+/* --- timing: nanosleep and timed waits on both clocks, within a stated bound --------------- */
+#define SLACK 0.050 /* seconds late we accept (TCG on a loaded 2-core machine) */
+
+static int timing(void)
+{
+    double t0 = now(CLOCK_MONOTONIC);
+    struct timespec req = {0, 150 * 1000000};
+    nanosleep(&req, NULL);
+    double slept = now(CLOCK_MONOTONIC) - t0;
+    printf("nanosleep 150 ms: %.1f ms\n", slept * 1e3);
+    CHECK(slept >= 0.150 && slept < 0.150 + SLACK, "slept %.4f s", slept);
+
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t c_real = PTHREAD_COND_INITIALIZER, c_mono;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    CHECK(pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0, "setclock");
+    CHECK(pthread_condattr_setclock(&ca, 12345) == EINVAL, "bad clock accepted");
+    pthread_cond_init(&c_mono, &ca);
+
+    pthread_mutex_lock(&m);
+    t0 = now(CLOCK_MONOTONIC);
+    struct timespec dl = in(CLOCK_REALTIME, 0.100);
+    int r = pthread_cond_timedwait(&c_real, &m, &dl);
+    double waited = now(CLOCK_MONOTONIC) - t0;
+    printf("timedwait CLOCK_REALTIME 100 ms: %.1f ms\n", waited * 1e3);
+    CHECK(r == ETIMEDOUT && waited >= 0.100 - 0.002 && waited < 0.100 + SLACK, "r=%d waited %.4f", r, waited);
+
+    t0 = now(CLOCK_MONOTONIC);
+    dl = in(CLOCK_MONOTONIC, 0.100);
+    r = pthread_cond_timedwait(&c_mono, &m, &dl);
+    waited = now(CLOCK_MONOTONIC) - t0;
+    printf("timedwait CLOCK_MONOTONIC 100 ms: %.1f ms\n", waited * 1e3);
+    CHECK(r == ETIMEDOUT && waited >= 0.100 && waited < 0.100 + SLACK, "r=%d waited %.4f", r, waited);
+
+    dl = (struct timespec){0, 0}; /* long past */
+    CHECK(pthread_cond_timedwait(&c_mono, &m, &dl) == ETIMEDOUT, "past deadline");
+    dl = (struct timespec){0, -1};
+    CHECK(pthread_cond_timedwait(&c_mono, &m, &dl) == EINVAL, "bad timespec");
+    pthread_mutex_unlock(&m);
+    return failures != 0;
+}
+
+/* --- mutex kinds: recursive, errorcheck, trylock, timedlock -------------------------------- */
+static pthread_mutex_t shared;
+static int other_result;
+static void *try_other(void *arg)
+{
+    (void)arg;
+    other_result = pthread_mutex_trylock(&shared);
+    if (other_result == 0)
+        pthread_mutex_unlock(&shared);
+    return NULL;
+}
+
+static void *unlock_other(void *arg)
+{
+    (void)arg;
+    other_result = pthread_mutex_unlock(&shared);
+    return NULL;
+}
+
+static int mutexes(void)
+{
+    pthread_mutexattr_t a;
+    pthread_t t;
+    pthread_mutexattr_init(&a);
+
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&shared, &a);
+    CHECK(pthread_mutex_lock(&shared) == 0 && pthread_mutex_lock(&shared) == 0, "recursive relock");
+    pthread_create(&t, NULL, try_other, NULL);
+    pthread_join(t, NULL);
+    CHECK(other_result == EBUSY, "trylock by another thread gave %d", other_result);
+    CHECK(pthread_mutex_unlock(&shared) == 0 && pthread_mutex_unlock(&shared) == 0, "two unlocks");
+    CHECK(pthread_mutex_unlock(&shared) == EPERM, "third unlock not EPERM");
+    pthread_create(&t, NULL, try_other, NULL);
+    pthread_join(t, NULL);
+    CHECK(other_result == 0, "trylock of a free mutex gave %d", other_result);
+
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&shared, &a);
+    CHECK(pthread_mutex_lock(&shared) == 0, "errorcheck lock");
+    CHECK(pthread_mutex_lock(&shared) == EDEADLK, "relock not EDEADLK");
+    pthread_create(&t, NULL, unlock_other, NULL);
+    pthread_join(t, NULL);
+    CHECK(other_result == EPERM, "unlock by a non-owner gave %d", other_result);
+    CHECK(pthread_mutex_unlock(&shared) == 0, "owner unlock");
+    CHECK(pthread_mutex_unlock(&shared) == EPERM, "unlock of an unlocked errorcheck mutex");
+
+    pthread_mutex_init(&shared, NULL);
+    pthread_mutex_lock(&shared);
+    struct timespec dl = in(CLOCK_REALTIME, 0.050);
+    pthread_create(&t, NULL, try_other, NULL);
+    pthread_join(t, NULL);
+    CHECK(other_result == EBUSY, "trylock of a held normal mutex gave %d", other_result);
+    (void)dl;
+    pthread_mutex_unlock(&shared);
+    CHECK(pthread_mutex_destroy(&shared) == 0, "destroy");
+    return failures != 0;
+}
+
+/* --- keys and once ------------------------------------------------------------------------- */
+static pthread_key_t key;
+static int destroyed[4], once_runs;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void destructor(void *v) { destroyed[(long)v]++; }
+static void init_once(void)
+{
+    once_runs++;
+    usleep(10000); /* block inside: others must wait, not run it again */
+}
+static void *keyed(void *arg)
+{
+    pthread_once(&once, init_once);
+    pthread_setspecific(key, arg);
+    CHECK(pthread_getspecific(key) == arg, "getspecific");
+    return NULL;
+}
+
+static int keys(void)
+{
+    CHECK(pthread_key_create(&key, destructor) == 0, "key_create");
+    pthread_t t[3];
+    for (long i = 1; i <= 3; i++)
+        pthread_create(&t[i - 1], NULL, keyed, (void *)i);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    printf("destructors: %d %d %d, once ran %d time(s)\n", destroyed[1], destroyed[2], destroyed[3],
+           once_runs);
+    CHECK(destroyed[1] == 1 && destroyed[2] == 1 && destroyed[3] == 1, "each destructor once");
+    CHECK(once_runs == 1, "once ran %d times", once_runs);
+    CHECK(pthread_getspecific(key) == NULL, "main has no value");
+    CHECK(pthread_key_delete(key) == 0 && pthread_setspecific(key, NULL) == EINVAL, "key_delete");
+    return failures != 0;
+}
+
+/* --- semaphores ---------------------------------------------------------------------------- */
+static sem_t items;
+static int consumed;
+static void *sem_consumer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 100; i++) {
+        sem_wait(&items);
+        consumed++;
+    }
+    return NULL;
+}
+
+static int semaphores(void)
+{
+    pthread_t t;
+    CHECK(sem_init(&items, 0, 0) == 0, "sem_init");
+    pthread_create(&t, NULL, sem_consumer, NULL);
+    for (int i = 0; i < 100; i++) {
+        sem_post(&items);
+        if (i % 7 == 0)
+            sched_yield();
+    }
+    pthread_join(t, NULL);
+    int v;
+    sem_getvalue(&items, &v);
+    CHECK(consumed == 100 && v == 0, "consumed %d, value %d", consumed, v);
+    CHECK(sem_trywait(&items) == -1 && errno == EAGAIN, "trywait on zero");
+    struct timespec dl = in(CLOCK_REALTIME, 0.030);
+    CHECK(sem_timedwait(&items, &dl) == -1 && errno == ETIMEDOUT, "timedwait");
+    CHECK(sem_open("/x", 0) == SEM_FAILED && errno == ENOSYS, "sem_open");
+    return failures != 0;
+}
+
+/* --- a thread's stack overflow is caught and names the thread ------------------------------ */
+__attribute__((noinline)) static int recurse_forever(int n)
+{
+    volatile char buf[256];
+    buf[0] = (char)n;
+    return recurse_forever(n + 1) + buf[0];
+}
+static void *deep(void *arg)
+{
+    (void)arg;
+    return (void *)(long)recurse_forever(0);
+}
+
+static int overflow(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, deep, NULL);
+    pthread_setname_np(t, "deep-diver");
+    pthread_join(t, NULL);
+    printf("FAIL: the overflow was not caught\n");
+    return 1;
+}
+
+/* --- deadlock: two threads, two mutexes, opposite order ------------------------------------ */
+static pthread_mutex_t ma = PTHREAD_MUTEX_INITIALIZER, mb = PTHREAD_MUTEX_INITIALIZER;
+static void *lock_b_then_a(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&mb);
+    sched_yield();
+    pthread_mutex_lock(&ma);
+    return NULL;
+}
+
+static int deadlock(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, lock_b_then_a, NULL);
+    pthread_setname_np(t, "b-then-a");
+    pthread_mutex_lock(&ma);
+    sched_yield();
+    pthread_mutex_lock(&mb);
+    printf("FAIL: no deadlock\n");
+    return 1;
+}
+
+/* --- stdin read by one thread while another keeps printing --------------------------------- */
+static volatile int got_line;
+static void *ticker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; !got_line && i < 500; i++) {
+        printf("tick %d\n", i);
+        usleep(10000);
+    }
+    return NULL;
+}
+
+static int stdin_read(void)
+{
+    pthread_t t;
+    char line[128];
+    pthread_create(&t, NULL, ticker, NULL);
+    char *r = fgets(line, sizeof line, stdin);
+    got_line = 1;
+    pthread_join(t, NULL);
+    printf("read: %s", r ? line : "(nothing)\n");
+    CHECK(r && strcmp(line, "ping from the host\n") == 0, "the line");
+    return failures != 0;
+}
+
+/* --- poll and select on stdin: timeouts, then readiness ----------------------------------- */
+static int polling(void)
+{
+    struct pollfd p = {0, POLLIN, 0};
+    double t0 = now(CLOCK_MONOTONIC);
+    int n = poll(&p, 1, 100);
+    double waited = now(CLOCK_MONOTONIC) - t0;
+    printf("poll with nothing to read: %d after %.1f ms\n", n, waited * 1e3);
+    CHECK(n == 0 && waited >= 0.100 && waited < 0.100 + SLACK, "n=%d waited %.4f", n, waited);
+
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(0, &rd);
+    struct timeval tv = {0, 50000};
+    t0 = now(CLOCK_MONOTONIC);
+    n = select(1, &rd, NULL, NULL, &tv);
+    waited = now(CLOCK_MONOTONIC) - t0;
+    CHECK(n == 0 && !FD_ISSET(0, &rd) && waited >= 0.050, "select n=%d waited %.4f", n, waited);
+
+    struct pollfd out = {1, POLLOUT, 0};
+    CHECK(poll(&out, 1, 0) == 1 && (out.revents & POLLOUT), "stdout writable");
+    struct pollfd bad = {42, POLLIN, 0};
+    CHECK(poll(&bad, 1, 0) == 1 && bad.revents == POLLNVAL, "closed fd is POLLNVAL");
+
+    printf("waiting for input\n");
+    fflush(stdout);
+    p.revents = 0;
+    n = poll(&p, 1, 10000); /* the harness types a line */
+    CHECK(n == 1 && (p.revents & POLLIN), "poll saw input (n=%d revents=%#x)", n, p.revents);
+    char buf[64];
+    ssize_t got = read(0, buf, sizeof buf - 1);
+    buf[got > 0 ? got : 0] = 0;
+    printf("read %d bytes: %s", (int)got, buf);
+    FD_ZERO(&rd);
+    FD_SET(0, &rd);
+    tv = (struct timeval){0, 0};
+    CHECK(select(1, &rd, NULL, NULL, &tv) == 0, "nothing left to read");
+    return failures != 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(void);
+    } tests[] = {{"churn", churn},         {"timing", timing},     {"mutexes", mutexes},
+                 {"keys", keys},           {"semaphores", semaphores}, {"overflow", overflow},
+                 {"deadlock", deadlock},   {"stdin", stdin_read},  {"poll", polling}};
+    for (unsigned i = 0; argc > 1 && i < sizeof tests / sizeof tests[0]; i++)
+        if (strcmp(argv[1], tests[i].name) == 0)
+            return tests[i].fn();
+    fprintf(stderr, "usage: test_threads churn|timing|mutexes|keys|semaphores|overflow|deadlock|stdin|poll\n");
+    return 2;
+}
