@@ -20,6 +20,9 @@
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
+#define HVM_START_MAGIC 0x336ec578
+#define COM1 0x3f8
+#define DEBUG_EXIT_PORT 0xf4
 
 /* The Xen PVH note: name "Xen", type XEN_ELFNOTE_PHYS32_ENTRY (18), the entry as 8 bytes. */
     .section .note.libos_pvh, "a", @note
@@ -41,6 +44,61 @@ libos_pvh_entry:
     rdtsc
     mov %eax, libos_boot_tsc_entry
     mov %edx, libos_boot_tsc_entry + 4
+
+    /*
+     * The boot page tables, the boot stack and every variable live in .bss: when the RAM region
+     * that holds the start of the image ends before the image does, the first write there is
+     * lost and the CPU triple-faults without a word. Say so instead (no stack needed).
+     * Without a PVH start info we go on: libos_boot_main reports that.
+     */
+    cmpl $HVM_START_MAGIC, (%edi)
+    jne .Lram_ok
+    cmpl $1, 4(%edi)                    /* version 1 has the memory map */
+    jb .Lram_ok
+    mov 0x28(%edi), %esi                /* memmap_paddr (PVH puts it in low memory) */
+    mov 0x30(%edi), %ecx                /* memmap_entries */
+.Lram_next:
+    test %ecx, %ecx
+    jz .Lram_too_little
+    cmpl $1, 16(%esi)                   /* type: RAM */
+    jne .Lram_skip
+    cmpl $0, 4(%esi)                    /* base above 4 GiB */
+    jne .Lram_skip
+    cmpl $__libos_image_start, (%esi)   /* starts after the image does */
+    ja .Lram_skip
+    mov (%esi), %eax
+    add 8(%esi), %eax                   /* end = base + size: low half in %eax */
+    mov 12(%esi), %edx
+    adc $0, %edx                        /* high half: not 0 means beyond 4 GiB, enough */
+    jnz .Lram_ok
+    cmp $(__libos_syms_start + 16), %eax /* through the symbol table's header */
+    jae .Lram_ok
+.Lram_skip:
+    add $24, %esi                       /* sizeof(struct hvm_memmap_entry) */
+    dec %ecx
+    jmp .Lram_next
+.Lram_too_little:
+    mov $ram_too_little_msg, %esi
+.Lram_putc:
+    mov $(COM1 + 5), %dx                /* line status: wait until the transmitter is free */
+.Lram_wait:
+    inb %dx, %al
+    test $0x20, %al
+    jz .Lram_wait
+    lodsb
+    test %al, %al
+    jz .Lram_exit
+    mov $COM1, %dx
+    outb %al, %dx
+    jmp .Lram_putc
+.Lram_exit:
+    mov $DEBUG_EXIT_PORT, %dx           /* the panic status, as libos_exit writes it (exit.c) */
+    mov $127, %eax
+    outl %eax, %dx
+    cli
+    hlt
+    jmp .Lram_exit
+.Lram_ok:
 
     /*
      * Identity map from 0 with 2 MiB pages, enough for the image up to its symbol table plus one
@@ -121,6 +179,9 @@ boot_gdt_end:
 boot_gdt_ptr:
     .word boot_gdt_end - boot_gdt - 1
     .long boot_gdt
+
+ram_too_little_msg:
+    .asciz "libos: boot failed: too little memory: the image does not fit in RAM (give the machine more, e.g. libos-run --mem)\n"
 
     .section .bss.libos_boot_tables, "aw", @nobits
     .p2align 12

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""boottest.py: boot one libos image through toolchain/libos-run and check what happened.
+
+usage: boottest.py IMAGE [--machine M] [--mem SIZE] [--timeout SECS] [--expect-status N]
+                   [--expect REGEX]... [--reject REGEX]...
+                   [--expect-range REGEX LO HI]... [--expect-now REGEX SLACK]...
+                   [--expect-lines N] [--min-seconds S] [--max-seconds S]
+                   [--send-after REGEX TEXT]...
+                   [--append LINE] [--runner-arg ARG]... [-- guest args...]
+
+The run passes when the runner's exit status is the expected one (default 0) AND every check on
+the output holds. The output searched is the guest console (stdout) followed by the runner's own
+messages (stderr); regular expressions are Python's, in MULTILINE mode.
+
+  --expect REGEX            must match somewhere
+  --reject REGEX            must match nowhere
+  --expect-range REGEX LO HI  REGEX's first group is a number in [LO, HI]
+  --expect-now REGEX SLACK  REGEX's first group is a Unix time within SLACK seconds of the
+                            host's clock during the run
+  --expect-lines N          the output has exactly N non-empty lines (e.g. one clear message)
+  --min-seconds/--max-seconds  bounds on the host's wall-clock time for the whole run
+  --send-after REGEX TEXT   once REGEX has appeared (after the previous send's match), write TEXT
+                            to the guest's serial input. TEXT takes Python escapes (\\n, \\x04).
+  --append LINE             pass LINE to QEMU's -append as it is (bypassing the runner's quoting,
+                            to send command lines the runner would never produce)
+  --runner-arg ARG          one more argument for libos-run
+
+The runner always gets --timeout (default 30 s), and this script kills it if it outlives that by
+15 s, so no test can hang. Exits 0 when the run passed, 1 when it did not, 2 on bad usage.
+"""
+import argparse
+import codecs
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER = os.path.join(HERE, "..", "..", "toolchain", "libos-run")
+
+
+def parse_args(argv):
+    guest = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, guest = argv[:i], argv[i + 1:]
+    p = argparse.ArgumentParser(description="Boot a libos image and check the result.")
+    p.add_argument("image")
+    p.add_argument("--machine", default="microvm")
+    p.add_argument("--mem")
+    p.add_argument("--timeout", type=int, default=30)
+    p.add_argument("--expect-status", type=int, default=0)
+    p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--reject", action="append", default=[])
+    p.add_argument("--expect-range", nargs=3, action="append", default=[],
+                   metavar=("REGEX", "LO", "HI"))
+    p.add_argument("--expect-now", nargs=2, action="append", default=[],
+                   metavar=("REGEX", "SLACK"))
+    p.add_argument("--expect-lines", type=int)
+    p.add_argument("--min-seconds", type=float)
+    p.add_argument("--max-seconds", type=float)
+    p.add_argument("--send-after", nargs=2, action="append", default=[],
+                   metavar=("REGEX", "TEXT"))
+    p.add_argument("--append")
+    p.add_argument("--runner-arg", action="append", default=[])
+    args = p.parse_args(argv)
+    args.guest = guest
+    return args
+
+
+class Reader(threading.Thread):
+    """Collects everything a pipe delivers, so the main thread can look at it at any time."""
+
+    def __init__(self, pipe):
+        super().__init__(daemon=True)
+        self.pipe, self.data, self.lock = pipe, b"", threading.Lock()
+
+    def run(self):
+        while True:
+            chunk = os.read(self.pipe.fileno(), 4096)
+            if not chunk:
+                return
+            with self.lock:
+                self.data += chunk
+
+    def text(self):
+        with self.lock:
+            return self.data.decode("utf-8", "replace")
+
+
+def run(args):
+    cmd = [RUNNER, args.image, "--machine", args.machine, "--timeout", str(args.timeout)]
+    if args.mem:
+        cmd += ["--mem", args.mem]
+    if args.append is not None:
+        cmd += ["--qemu-arg", "-append", "--qemu-arg", args.append]
+    cmd += args.runner_arg
+    if args.guest:
+        cmd += ["--"] + args.guest
+    print("boottest: " + " ".join(repr(w) if not re.fullmatch(r"[\w./:=@%+,-]+", w) else w
+                                  for w in cmd))
+
+    sends = [(re.compile(r, re.M), codecs.decode(t, "unicode_escape").encode("latin-1"))
+             for r, t in args.send_after]
+    start_wall, start = time.time(), time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    out, err = Reader(proc.stdout), Reader(proc.stderr)
+    out.start()
+    err.start()
+    deadline = start + args.timeout + 15
+    pos, killed = 0, False
+    while proc.poll() is None:
+        if sends:
+            m = sends[0][0].search(out.text(), pos)
+            if m:
+                print("boottest: sending %r after %r" % (sends[0][1], m.group(0)))
+                proc.stdin.write(sends[0][1])
+                proc.stdin.flush()
+                pos = m.end()
+                sends.pop(0)
+                continue
+        if time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.01)
+    status = proc.wait()
+    elapsed, end_wall = time.monotonic() - start, time.time()
+    out.join(5)
+    err.join(5)
+    if proc.stdin:
+        proc.stdin.close()
+    return status, out.text(), err.text(), elapsed, start_wall, end_wall, killed, sends
+
+
+def check(args):
+    status, out, err, elapsed, start_wall, end_wall, killed, unsent = run(args)
+    print("---- guest console (stdout) ----")
+    print(out, end="" if out.endswith("\n") or not out else "\n")
+    print("---- runner (stderr) ----")
+    print(err, end="" if err.endswith("\n") or not err else "\n")
+    print("---- checks ----")
+    text = out + "\n" + err
+    results = []
+
+    def result(ok, what):
+        results.append(ok)
+        print("%s: %s" % ("ok" if ok else "FAIL", what))
+
+    result(not killed, "the runner ended by itself (%.2f s)" % elapsed)
+    result(status == args.expect_status,
+           "runner exit status %d, expected %d" % (status, args.expect_status))
+    result(not unsent, "every --send-after pattern appeared (%d unsent)" % len(unsent))
+    for r in args.expect:
+        result(re.search(r, text, re.M) is not None, "output matches %r" % r)
+    for r in args.reject:
+        m = re.search(r, text, re.M)
+        result(m is None, "output does not match %r" % r + (" (found %r)" % m.group(0) if m else ""))
+    for r, lo, hi in args.expect_range:
+        m = re.search(r, text, re.M)
+        if not m:
+            result(False, "output matches %r" % r)
+            continue
+        v = float(m.group(1))
+        result(float(lo) <= v <= float(hi), "%r gives %g, expected in [%s, %s]" % (r, v, lo, hi))
+    for r, slack in args.expect_now:
+        m = re.search(r, text, re.M)
+        if not m:
+            result(False, "output matches %r" % r)
+            continue
+        v, s = float(m.group(1)), float(slack)
+        result(start_wall - s <= v <= end_wall + s,
+               "%r gives %d, expected within %g s of the host's %d..%d" %
+               (r, v, s, start_wall, end_wall))
+    if args.expect_lines is not None:
+        n = len([line for line in text.splitlines() if line.strip()])
+        result(n == args.expect_lines,
+               "the output has %d non-empty lines, expected %d" % (n, args.expect_lines))
+    if args.min_seconds is not None:
+        result(elapsed >= args.min_seconds,
+               "the run took %.3f s, expected at least %g s" % (elapsed, args.min_seconds))
+    if args.max_seconds is not None:
+        result(elapsed <= args.max_seconds,
+               "the run took %.3f s, expected at most %g s" % (elapsed, args.max_seconds))
+    failed = results.count(False)
+    print("boottest: %s (%d checks, %d failed)" % ("PASS" if not failed else "FAIL",
+                                                   len(results), failed))
+    return 1 if failed else 0
+
+
+def main():
+    try:
+        args = parse_args(sys.argv[1:])
+    except SystemExit as e:
+        return 2 if e.code else 0
+    if not os.path.isfile(args.image):
+        print("boottest: %s: no such image" % args.image)
+        return 2
+    return check(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

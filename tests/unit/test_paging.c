@@ -1,0 +1,170 @@
+/*
+ * Host tests of libos/mm/paging.c: building x86_64 page tables. Table frames come from a pool of
+ * host pages handed out by the allocation callback; host pointers serve as physical addresses,
+ * which is what the identity-mapped kernel does too.
+ */
+#include "mm_logic.h"
+#include "check.h"
+
+#include <stdlib.h>
+
+#define KiB 1024ull
+#define MiB (1024 * KiB)
+#define GiB (1024 * MiB)
+
+struct pool {
+    uint64_t (*frames)[512];
+    int used, max;
+};
+
+static void *pool_alloc(void *arg)
+{
+    struct pool *p = arg;
+    if (p->used == p->max)
+        return NULL;
+    return p->frames[p->used++]; /* new_pool zeroed them */
+}
+
+static struct pool *new_pool(int max)
+{
+    static struct pool p;
+    free(p.frames);
+    p.frames = aligned_alloc(4096, (size_t)max * 4096);
+    memset(p.frames, 0, (size_t)max * 4096);
+    p.used = 0;
+    p.max = max;
+    return &p;
+}
+
+static uint64_t root[512] __attribute__((aligned(4096)));
+
+static struct libos_pt new_pt(struct pool *p, int nx)
+{
+    memset(root, 0, sizeof root);
+    return (struct libos_pt){root, pool_alloc, p, nx};
+}
+
+static void test_small_pages(void)
+{
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 0x100000, 0x100000, 3 * 4096, MAP_X));
+    CHECK_EQ(3, p->used); /* PDPT, PD, PT */
+    for (uint64_t va = 0x100000; va < 0x103000; va += 4096)
+        CHECK_EQ(va | PTE_PRESENT, libos_pt_lookup(&pt, va)); /* R+X: no write, no NX */
+    /* Inside a page: the same entry. Next to the range: nothing. */
+    CHECK_EQ(0x101000 | PTE_PRESENT, libos_pt_lookup(&pt, 0x101fff));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 0x103000));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 0xff000));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 0));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 1ull << 46));
+
+    /* Permissions. */
+    CHECK_EQ(0, libos_pt_map(&pt, 0x104000, 0x104000, 4096, MAP_R));
+    CHECK_EQ(0x104000 | PTE_PRESENT | PTE_NX, libos_pt_lookup(&pt, 0x104000));
+    CHECK_EQ(0, libos_pt_map(&pt, 0x105000, 0x105000, 4096, MAP_W));
+    CHECK_EQ(0x105000 | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 0x105000));
+    CHECK_EQ(0, libos_pt_map(&pt, 0x106000, 0x106000, 4096, MAP_W | MAP_X));
+    CHECK_EQ(0x106000 | PTE_PRESENT | PTE_WRITE, libos_pt_lookup(&pt, 0x106000));
+    CHECK_EQ(0, libos_pt_map(&pt, 0x107000, 0xfee00000, 4096, MAP_W | MAP_UNCACHED));
+    CHECK_EQ(0xfee00000 | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_PCD, libos_pt_lookup(&pt, 0x107000));
+    CHECK_EQ(3, p->used); /* all in the same page table */
+
+    /* Without NX support, no NX bit ever (it would be a reserved-bit fault). */
+    p = new_pool(8);
+    pt = new_pt(p, 0);
+    CHECK_EQ(0, libos_pt_map(&pt, 0x200000 - 4096, 0x200000 - 4096, 4096, MAP_R));
+    CHECK_EQ((0x200000 - 4096) | PTE_PRESENT, libos_pt_lookup(&pt, 0x1ff000));
+}
+
+static void test_large_pages(void)
+{
+    /* 2 MiB-aligned and at least 2 MiB: large pages, no page table below the PD. */
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 1 * GiB, 1 * GiB, 6 * MiB, MAP_W));
+    CHECK_EQ(2, p->used);
+    for (uint64_t va = 1 * GiB; va < 1 * GiB + 6 * MiB; va += 2 * MiB)
+        CHECK_EQ(va | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_LARGE, libos_pt_lookup(&pt, va + 12345));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 1 * GiB + 6 * MiB));
+
+    /* An unaligned range: 4 KiB pages up to the first 2 MiB boundary, large pages while 2 MiB
+     * remain, 4 KiB pages for the tail. */
+    p = new_pool(8);
+    pt = new_pt(p, 1);
+    uint64_t start = 2 * MiB - 8 * KiB, end = 6 * MiB + 12 * KiB;
+    CHECK_EQ(0, libos_pt_map(&pt, start, start, end - start, MAP_W));
+    CHECK_EQ(4, p->used); /* PDPT, PD, and two page tables (head and tail) */
+    CHECK_EQ(0, libos_pt_lookup(&pt, start) & PTE_LARGE);
+    CHECK_EQ(PTE_LARGE, libos_pt_lookup(&pt, 2 * MiB) & PTE_LARGE);
+    CHECK_EQ(PTE_LARGE, libos_pt_lookup(&pt, 4 * MiB) & PTE_LARGE);
+    CHECK_EQ((6 * MiB + 8 * KiB) | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 6 * MiB + 8 * KiB));
+    CHECK_EQ(0, libos_pt_lookup(&pt, end));
+    CHECK_EQ(0, libos_pt_lookup(&pt, start - 4096));
+
+    /* va and pa differently aligned: no large pages possible. */
+    p = new_pool(8);
+    pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 4 * MiB, 4 * MiB + 4096, 2 * MiB, MAP_R));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 4 * MiB) & PTE_LARGE);
+    CHECK_EQ((6 * MiB) | PTE_PRESENT | PTE_NX, libos_pt_lookup(&pt, 6 * MiB - 4096));
+}
+
+static void test_high_addresses(void)
+{
+    /* Different PML4 and PDPT slots each get their own tables. */
+    struct pool *p = new_pool(16);
+    struct libos_pt pt = new_pt(p, 1);
+    uint64_t a = 0xfd00000000ull, b = 0x7fffffe00000ull;
+    CHECK_EQ(0, libos_pt_map(&pt, a, a, 4096, MAP_W));
+    CHECK_EQ(0, libos_pt_map(&pt, b, b, 2 * MiB, MAP_R));
+    CHECK_EQ(a | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, a));
+    CHECK_EQ(b | PTE_PRESENT | PTE_NX | PTE_LARGE, libos_pt_lookup(&pt, b + 2 * MiB - 1));
+    CHECK_EQ(5, p->used); /* a: PDPT, PD, PT; b: PDPT, PD */
+    CHECK_EQ(0, libos_pt_lookup(&pt, a + 4096));
+    CHECK_EQ(0, libos_pt_lookup(&pt, a - 4096));
+}
+
+static void test_conflicts(void)
+{
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 0x10000, 0x10000, 4 * 4096, MAP_W));
+    /* The same mapping again is fine; a different one over it is refused. */
+    CHECK_EQ(0, libos_pt_map(&pt, 0x10000, 0x10000, 4 * 4096, MAP_W));
+    CHECK_EQ(-1, libos_pt_map(&pt, 0x12000, 0x12000, 4096, MAP_X));
+    CHECK_EQ(-1, libos_pt_map(&pt, 0x13000, 0x99000, 4096, MAP_W));
+    CHECK_EQ(0x12000 | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 0x12000));
+
+    /* Small pages inside a large page are refused, and leave the large page alone. */
+    CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
+    CHECK_EQ(-1, libos_pt_map(&pt, 9 * MiB, 9 * MiB, 4096, MAP_R));
+    CHECK_EQ(8 * MiB | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_LARGE, libos_pt_lookup(&pt, 9 * MiB));
+}
+
+static void test_out_of_frames(void)
+{
+    /* Every allocation the mapping needs fails in turn: -1, never a crash. */
+    for (int frames = 0; frames < 3; frames++) {
+        struct pool *p = new_pool(frames);
+        struct libos_pt pt = new_pt(p, 1);
+        CHECK_EQ(-1, libos_pt_map(&pt, 0x100000, 0x100000, 4096, MAP_W));
+        CHECK_EQ(frames, p->used);
+    }
+    struct pool *p = new_pool(3);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 0x100000, 0x100000, 4096, MAP_W));
+    /* A second PD is needed 1 GiB further on: none left. */
+    CHECK_EQ(-1, libos_pt_map(&pt, 1 * GiB, 1 * GiB, 2 * MiB, MAP_W));
+    CHECK_EQ(0, libos_pt_lookup(&pt, 1 * GiB));
+}
+
+int main(void)
+{
+    test_small_pages();
+    test_large_pages();
+    test_high_addresses();
+    test_conflicts();
+    test_out_of_frames();
+    return CHECK_DONE();
+}
