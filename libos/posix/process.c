@@ -26,14 +26,30 @@ _Noreturn void __assert_func(const char *file, int line, const char *func, const
     libos_panic("assertion failed: %s (%s:%d, in %s)", expr, file, line, func ? func : "?");
 }
 
-/* newlib's raise() ends here for signals whose action is the default: the program ends. */
+/* Signals whose default action does nothing: those POSIX ignores by default, and the stop
+ * signals, since nothing could continue a stopped program (there is no job control). */
+#define IGNORED_BY_DEFAULT                                                                         \
+    ((1ul << SIGCHLD) | (1ul << SIGURG) | (1ul << SIGWINCH) | (1ul << SIGCONT) |                  \
+     (1ul << SIGSTOP) | (1ul << SIGTSTP) | (1ul << SIGTTIN) | (1ul << SIGTTOU))
+
+/* newlib's: runs the handler that signal() or sigaction() installed and returns 0, or returns 1
+ * for SIG_DFL and 3 for SIG_IGN. Weak: an image that installs no handler links no handler table. */
+extern int __sigtramp(int sig) __attribute__((weak));
+
+/* A signal to ourselves. newlib's raise() ends here for signals whose action is the default. */
 int kill(pid_t pid, int sig)
 {
     if (pid != OUR_PID && pid != 0 && pid != -1) {
         errno = ESRCH;
         return -1;
     }
-    if (sig == 0)
+    if (sig < 0 || sig >= NSIG) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (sig == 0 || (sig != SIGKILL && sig != SIGSTOP && __sigtramp && __sigtramp(sig) != 1))
+        return 0;
+    if ((IGNORED_BY_DEFAULT >> sig) & 1)
         return 0;
     libos_printk("libos: terminated by signal %d\n", sig);
     libos_exit(128 + sig);

@@ -1,0 +1,19 @@
+/* libos's <sys/stat.h>, layered over newlib's, which declares lstat only for other targets. */
+#ifndef LIBOS_SYS_STAT_H
+#define LIBOS_SYS_STAT_H
+
+#include_next <sys/stat.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if __BSD_VISIBLE || __POSIX_VISIBLE >= 200112
+int lstat(const char *__restrict, struct stat *__restrict);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
