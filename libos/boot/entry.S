@@ -181,7 +181,7 @@ boot_gdt_ptr:
     .long boot_gdt
 
 ram_too_little_msg:
-    .asciz "libos: boot failed: too little memory: the image does not fit in RAM (give the machine more, e.g. libos-run --mem)\n"
+    .asciz "libos: boot failed: too little memory for the image (libos-run --mem)\n"
 
     .section .bss.libos_boot_tables, "aw", @nobits
     .p2align 12

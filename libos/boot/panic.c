@@ -8,18 +8,18 @@
 #include <libos/trap.h>
 #include <libos/x86.h>
 
-/* The CPU's exception names, vectors 0-21, NUL-separated (one string: no table of pointers). */
+/* The CPU's exception names, vectors 0-19, NUL-separated (one string: no table of pointers).
+ * Vector 9 is reserved on x86-64; 20 and above need features libos does not turn on. */
 static const char exception_names[] =
     "divide error\0debug\0NMI\0breakpoint\0overflow\0bound range exceeded\0invalid opcode\0"
-    "device not available\0double fault\0coprocessor segment overrun\0invalid TSS\0"
-    "segment not present\0stack-segment fault\0general protection fault\0page fault\0"
-    "reserved\0x87 floating-point error\0alignment check\0machine check\0"
-    "SIMD floating-point error\0virtualization exception\0control protection exception";
+    "device not available\0double fault\0reserved\0invalid TSS\0segment not present\0"
+    "stack-segment fault\0general protection fault\0page fault\0reserved\0"
+    "x87 floating-point error\0alignment check\0machine check\0SIMD floating-point error";
 
 static const char *exception_name(uint64_t vector)
 {
     const char *p = exception_names;
-    if (vector > 21)
+    if (vector > 19)
         return "CPU exception";
     while (vector--)
         while (*p++)
@@ -49,6 +49,29 @@ static int plausible_frame(uintptr_t fp)
     return fp >= LIBOS_PAGE_SIZE && (fp & 7) == 0 && fp < (1ull << 47);
 }
 
+/* Whether addr follows a call instruction in .text: `call rel32` (e8), or `call` through a
+ * register or memory operand (ff /2, 2 to 7 bytes long). */
+static int after_call(uintptr_t addr)
+{
+    extern const unsigned char __libos_text_start[], __libos_text_end[];
+    if (addr < (uintptr_t)__libos_text_start + 7 || addr > (uintptr_t)__libos_text_end)
+        return 0;
+    const unsigned char *p = (const unsigned char *)addr;
+    if (p[-5] == 0xe8)
+        return 1;
+    for (int len = 2; len <= 7; len++)
+        if (p[-len] == 0xff && ((p[1 - len] >> 3) & 7) == 2)
+            return 1;
+    return 0;
+}
+
+static void print_frame(int depth, const char *mark, uintptr_t ret)
+{
+    libos_printk("  #%d %s", depth, mark);
+    print_location(ret - 1); /* the call instruction, not the one after it */
+    libos_printk("\n");
+}
+
 /* Print frames #depth.. by following the frame-pointer chain from fp. */
 static void walk_frames(uintptr_t fp, int depth)
 {
@@ -56,9 +79,7 @@ static void walk_frames(uintptr_t fp, int depth)
         uintptr_t next = ((const uintptr_t *)fp)[0], ret = ((const uintptr_t *)fp)[1];
         if (!ret)
             break;
-        libos_printk("  #%d ", depth);
-        print_location(ret - 1); /* the call instruction, not the one after it */
-        libos_printk("\n");
+        print_frame(depth, "", ret);
         if (next <= fp) /* stacks grow down: a caller's frame is always higher */
             break;
         fp = next;
@@ -118,7 +139,18 @@ void libos_trap(struct libos_trap_frame *f)
     libos_printk("backtrace:\n  #0 ");
     print_location(f->rip);
     libos_printk("\n");
-    walk_frames(f->rbp, 1); /* the interrupted function's callers */
+    /*
+     * A function without a frame of its own at the fault (at its first instruction, after its
+     * `leave`, or a call to a bad address) leaves its caller's return address on top of the
+     * stack, and the frame-pointer chain skips that caller. Show it, marked '?', when it looks
+     * like a return address (just after a call instruction in .text) the chain does not give.
+     */
+    int depth = 1;
+    uintptr_t top = plausible_frame(f->rsp) ? *(const uintptr_t *)f->rsp : 0;
+    uintptr_t first = plausible_frame(f->rbp) ? ((const uintptr_t *)f->rbp)[1] : 0;
+    if (top != first && after_call(top))
+        print_frame(depth++, "? ", top);
+    walk_frames(f->rbp, depth); /* the interrupted function's callers */
     libos_exit(LIBOS_EXIT_PANIC);
 }
 

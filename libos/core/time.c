@@ -150,7 +150,12 @@ uint64_t libos_tsc_to_ns(uint64_t ticks)
     return (uint64_t)(((unsigned __int128)ticks * ns_mult) >> 32);
 }
 
-uint64_t libos_time_monotonic_ns(void) { return libos_tsc_to_ns(x86_rdtsc() - libos_boot_info.tsc_entry); }
+uint64_t libos_time_monotonic_ns(void)
+{
+    if (!tsc_hz)
+        time_init(); /* before reading the TSC: the first reading must not include calibration */
+    return libos_tsc_to_ns(x86_rdtsc() - libos_boot_info.tsc_entry);
+}
 
 uint64_t libos_time_realtime_ns(void)
 {

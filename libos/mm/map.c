@@ -18,15 +18,28 @@ static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE 
 
 static void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 
+static void *page_for_table(void *arg)
+{
+    (void)arg;
+    return libos_page_alloc(1);
+}
+
+/* The live page tables, with new tables coming from libos_page_alloc. */
+static struct libos_pt *kernel_pt(void)
+{
+    libos_kernel_pt.alloc = page_for_table;
+    return &libos_kernel_pt;
+}
+
 void *libos_mmio_map(uint64_t phys, size_t size)
 {
     uint64_t start = phys & ~(uint64_t)(PAGE - 1), end = align_up(phys + size);
     for (uint64_t va = start; va < end; va += PAGE) {
-        uint64_t e = libos_pt_lookup(&libos_kernel_pt, va);
+        uint64_t e = libos_pt_lookup(kernel_pt(), va);
         if (e && (e & PTE_ADDR) != (va & PTE_ADDR))
             return NULL;
     }
-    if (libos_pt_map(&libos_kernel_pt, start, start, end - start, MAP_W | MAP_UNCACHED) != 0)
+    if (libos_pt_map(kernel_pt(), start, start, end - start, MAP_W | MAP_UNCACHED) != 0)
         return NULL;
     return (void *)(uintptr_t)phys;
 }
@@ -37,7 +50,7 @@ void *libos_stack_alloc(size_t size)
     char *base = memalign(PAGE, size + PAGE);
     if (!base)
         return NULL;
-    if (libos_pt_set_page(&libos_kernel_pt, (uintptr_t)base, MAP_GUARD) != 0) {
+    if (libos_pt_set_page(kernel_pt(), (uintptr_t)base, MAP_GUARD) != 0) {
         free(base);
         return NULL;
     }
@@ -50,7 +63,7 @@ void libos_stack_free(void *stack)
     if (!stack)
         return;
     char *base = (char *)stack - PAGE;
-    libos_pt_set_page(&libos_kernel_pt, (uintptr_t)base, MAP_W); /* cannot fail: the table exists */
+    libos_pt_set_page(kernel_pt(), (uintptr_t)base, MAP_W); /* cannot fail: the table exists */
     invlpg((uintptr_t)base);
     free(base);
 }

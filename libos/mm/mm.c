@@ -47,12 +47,6 @@ static void *early_frame(void *arg)
     return NULL;
 }
 
-static void *page_for_table(void *arg)
-{
-    (void)arg;
-    return libos_page_alloc(1);
-}
-
 static void map_or_fail(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms)
 {
     start &= ~(uint64_t)(PAGE - 1);
@@ -117,9 +111,9 @@ void libos_mm_init(void)
     heap_start = heap_brk = free_ram[heap_region].start;
     heap_end = free_ram[heap_region].end;
 
-    /* From now on, tables for new mappings come from libos_page_alloc. */
+    /* The live tables, for map.c, which brings its own frame allocator (early_frame is for boot). */
     libos_kernel_pt = pt;
-    libos_kernel_pt.alloc = page_for_table;
+    libos_kernel_pt.alloc = NULL;
 }
 
 void *libos_heap_sbrk(intptr_t incr)

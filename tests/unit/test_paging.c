@@ -140,6 +140,34 @@ static void test_conflicts(void)
     CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
     CHECK_EQ(-1, libos_pt_map(&pt, 9 * MiB, 9 * MiB, 4096, MAP_R));
     CHECK_EQ(8 * MiB | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_LARGE, libos_pt_lookup(&pt, 9 * MiB));
+    /* The same large mapping again is fine too; other permissions over it are refused. */
+    CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
+    CHECK_EQ(-1, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_R));
+}
+
+static void test_set_page(void)
+{
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 4 * MiB, 4 * MiB, 2 * MiB, MAP_W));
+    int used = p->used;
+    /* A guard page inside a large page splits it: one new table, the rest keeps its rights. */
+    CHECK_EQ(0, libos_pt_set_page(&pt, 5 * MiB, MAP_GUARD));
+    CHECK_EQ(used + 1, p->used);
+    CHECK_EQ(0, libos_pt_lookup(&pt, 5 * MiB));
+    CHECK_EQ(PTE_GUARD, libos_pt_entry(&pt, 5 * MiB));
+    CHECK_EQ((5 * MiB + 4096) | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 5 * MiB + 4096));
+    CHECK_EQ((5 * MiB - 4096) | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 5 * MiB - 4096));
+    CHECK_EQ(4 * MiB | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 4 * MiB));
+    /* Mapped again, identity, with the rights asked for; no further table. */
+    CHECK_EQ(0, libos_pt_set_page(&pt, 5 * MiB, MAP_W));
+    CHECK_EQ(5 * MiB | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 5 * MiB));
+    CHECK_EQ(used + 1, p->used);
+    /* Outside any mapped 2 MiB region: refused. */
+    CHECK_EQ(-1, libos_pt_set_page(&pt, 64 * MiB, MAP_GUARD));
+    /* A guard page written by libos_pt_map directly. */
+    CHECK_EQ(0, libos_pt_map(&pt, 0x20000, 0x20000, 4096, (unsigned)MAP_GUARD));
+    CHECK_EQ(PTE_GUARD, libos_pt_entry(&pt, 0x20000));
 }
 
 static void test_out_of_frames(void)
@@ -165,6 +193,7 @@ int main(void)
     test_large_pages();
     test_high_addresses();
     test_conflicts();
+    test_set_page();
     test_out_of_frames();
     return CHECK_DONE();
 }

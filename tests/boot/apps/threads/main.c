@@ -355,10 +355,17 @@ static int polling(void)
     p.revents = 0;
     n = poll(&p, 1, 10000); /* the harness types a line */
     CHECK(n == 1 && (p.revents & POLLIN), "poll saw input (n=%d revents=%#x)", n, p.revents);
+    /* A read returns what has arrived so far (no line discipline): read up to the newline. */
     char buf[64];
-    ssize_t got = read(0, buf, sizeof buf - 1);
-    buf[got > 0 ? got : 0] = 0;
-    printf("read %d bytes: %s", (int)got, buf);
+    size_t len = 0;
+    while (len < sizeof buf - 1 && (len == 0 || buf[len - 1] != '\n')) {
+        ssize_t got = read(0, buf + len, sizeof buf - 1 - len);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    buf[len] = 0;
+    printf("read %d bytes: %s", (int)len, buf);
     FD_ZERO(&rd);
     FD_SET(0, &rd);
     tv = (struct timeval){0, 0};
