@@ -25,7 +25,7 @@ static struct libos_thread main_thread = {
     .name = "main",
     .exited = LIBOS_WAITQ_INIT("the main thread's exit", 0),
 };
-static struct libos_thread *current = &main_thread;
+struct libos_thread *libos_thread_current = &main_thread; /* the running thread */
 static struct libos_thread *run_head, *run_tail;
 static struct libos_thread *timed;   /* BLOCKED with a deadline, soonest first */
 static struct libos_thread *all = &main_thread;
@@ -40,10 +40,8 @@ void libos_sched_init(void)
     libos_irq_init();
 }
 
-struct libos_thread *libos_thread_self(void) { return current; }
-
 /* For panic reports (libos/trap.h). */
-const char *libos_thread_name(void) { return current->name; }
+const char *libos_thread_name(void) { return libos_thread_current->name; }
 
 static void run_queue_append(struct libos_thread *t)
 {
@@ -166,9 +164,9 @@ static void schedule(void)
         libos_timer_set(timed ? timed->deadline : 0);
         libos_irq_idle();
     }
-    if (next != current) {
-        struct libos_thread *prev = current;
-        current = next;
+    if (next != libos_thread_current) {
+        struct libos_thread *prev = libos_thread_current;
+        libos_thread_current = next;
         _impure_ptr = next->reent;
         libos_switch(&prev->sp, next->sp);
     }
@@ -177,13 +175,13 @@ static void schedule(void)
 
 void libos_yield(void)
 {
-    run_queue_append(current);
+    run_queue_append(libos_thread_current);
     schedule();
 }
 
 int libos_wait(struct libos_waitq *q, uint64_t deadline)
 {
-    struct libos_thread *t = current;
+    struct libos_thread *t = libos_thread_current;
     t->state = LIBOS_BLOCKED;
     t->waiting_on = q;
     t->deadline = deadline;
@@ -264,7 +262,7 @@ struct libos_thread *libos_thread_create(void (*entry)(void *), void *arg, size_
         return NULL;
     }
     t->reent = &mem->r;
-    _REENT_INIT_PTR(t->reent);
+    _REENT_INIT_PTR_ZEROED(t->reent); /* calloc zeroed it already */
     t->entry = entry;
     t->arg = arg;
     t->exited = (struct libos_waitq)LIBOS_WAITQ_INIT("a thread's exit", 0);
@@ -296,7 +294,7 @@ struct libos_thread *libos_thread_create(void (*entry)(void *), void *arg, size_
 
 _Noreturn void libos_thread_exit(void)
 {
-    struct libos_thread *t = current;
+    struct libos_thread *t = libos_thread_current;
     t->state = LIBOS_EXITED;
     libos_wake_all(&t->exited);
     if (t->stack) {

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <sys/lock.h>
 
-#pragma weak libos_thread_self
+#pragma weak libos_thread_current
 #pragma weak libos_wait
 #pragma weak libos_wake_one
 
@@ -34,7 +34,7 @@ struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
 static struct libos_thread *me(void)
 {
     static char only_thread; /* stands for the one thread when there is no scheduler */
-    return libos_thread_self ? libos_thread_self() : (struct libos_thread *)&only_thread;
+    return &libos_thread_current ? libos_thread_current : (struct libos_thread *)&only_thread;
 }
 
 static void acquire(struct __lock *l, int recursive)

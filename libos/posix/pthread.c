@@ -20,19 +20,17 @@ static void (*key_destructors[PTHREAD_KEYS_MAX])(void *);
 static unsigned char key_used[PTHREAD_KEYS_MAX];
 static struct libos_waitq once_waiters = LIBOS_WAITQ_INIT("pthread_once", 0);
 
-struct pthread *libos_pthread_self(void)
+/* The main thread (the only one on the boot stack), or one made with libos_thread_create
+ * directly, gets its control block the first time it asks for it. */
+struct pthread *libos_pthread_new_self(void)
 {
     struct libos_thread *t = libos_thread_self();
-    if (!t->user) {
-        /* The main thread (the only one on the boot stack), or one made with libos_thread_create
-         * directly: give it a control block the first time it asks. */
-        struct pthread *p = t->stack ? calloc(1, sizeof *p) : &main_pthread;
-        if (!p)
-            libos_panic("out of memory for a thread control block");
-        p->thread = t;
-        t->user = p;
-    }
-    return t->user;
+    struct pthread *p = t->stack ? calloc(1, sizeof *p) : &main_pthread;
+    if (!p)
+        libos_panic("out of memory for a thread control block");
+    p->thread = t;
+    t->user = p;
+    return p;
 }
 
 pthread_t pthread_self(void) { return (pthread_t)libos_pthread_self(); }

@@ -29,7 +29,12 @@ struct pthread {
 };
 
 /* The calling thread's control block (the main thread's is made on first use). */
-struct pthread *libos_pthread_self(void);
+struct pthread *libos_pthread_new_self(void);
+static inline struct pthread *libos_pthread_self(void)
+{
+    struct pthread *p = libos_thread_self()->user;
+    return p ? p : libos_pthread_new_self();
+}
 
 /* The public types embed a wait queue of their own (struct __libos_waitq). */
 _Static_assert(sizeof(struct __libos_waitq) == sizeof(struct libos_waitq) &&

@@ -72,7 +72,9 @@ void libos_thread_join(struct libos_thread *t);
 /* Free t when it exits (now, if it already has). */
 void libos_thread_detach(struct libos_thread *t);
 
-struct libos_thread *libos_thread_self(void);
+/* The running thread. */
+extern struct libos_thread *libos_thread_current;
+static inline struct libos_thread *libos_thread_self(void) { return libos_thread_current; }
 
 /* Let every other runnable thread run once. */
 void libos_yield(void);
