@@ -273,9 +273,9 @@ struct libos_thread *libos_thread_create(void (*entry)(void *), void *arg, size_
         name_thread(t, created);
 
     /* The stack as libos_switch leaves a switched-out thread: control words, r15..rbp, and the
-     * return address; 16-byte aligned once the return address is popped. */
+     * return address. Once `ret` pops that, rsp is 16-byte aligned, so the trampoline's `call`
+     * enters libos_thread_start with rsp + 8 aligned, as the ABI wants (SSE spills need it). */
     uint64_t *sp = (uint64_t *)(((uintptr_t)t->stack + size) & ~(uintptr_t)15);
-    *--sp = 0; /* alignment pad */
     *--sp = (uintptr_t)libos_thread_trampoline;
     *--sp = 0;              /* rbp: ends backtraces */
     *--sp = 0;              /* rbx */

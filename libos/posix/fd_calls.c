@@ -1,6 +1,6 @@
 /*
  * Calls on an fd beyond reading and writing: syncing, truncating, changing its mode or owner,
- * the terminal's name, and pipes. The kinds of fd that exist today are the console (a character
+ * the terminal's name. The kinds of fd that exist today are the console (a character
  * device) and the root directory (read-only), so most of these fail with the errno POSIX gives
  * for "this kind of file does not support it".
  * XXX: a file system will add ops to struct libos_file_ops for fsync and ftruncate.
@@ -82,9 +82,3 @@ char *ttyname(int fd)
     return name;
 }
 
-/* XXX: pipes come with threads: without them the writer and the reader would be one program. */
-int pipe(int fds[2])
-{
-    (void)fds;
-    return fail(ENOSYS);
-}
