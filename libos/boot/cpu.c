@@ -41,7 +41,7 @@ extern char libos_trap_stub0[]; /* traps.S: vector v's stub is 16 * v bytes furt
 
 /* The exception stack, with a guard page below it (unmapped by libos::mm). */
 char libos_trap_stack_guard[LIBOS_PAGE_SIZE + LIBOS_TRAP_STACK_SIZE]
-    __attribute__((aligned(LIBOS_PAGE_SIZE), section(".bss.libos_trap_stack")));
+    __attribute__((aligned(LIBOS_PAGE_SIZE), section(".bss.libos_stack.trap")));
 
 static struct tss tss;
 static uint64_t gdt[5] = {

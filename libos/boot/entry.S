@@ -40,10 +40,10 @@
 libos_pvh_entry:
     cli
     cld
-    mov %ebx, %edi                      /* start_info, first argument of libos_boot_main */
     rdtsc
-    mov %eax, libos_boot_tsc_entry
-    mov %edx, libos_boot_tsc_entry + 4
+    mov %eax, %esp                      /* the entry TSC waits in registers (no stack yet) */
+    mov %edx, %ebp                      /* until .bss is cleared */
+    mov %ebx, %edi                      /* start_info, first argument of libos_boot_main */
 
     /*
      * The boot page tables, the boot stack and every variable live in .bss: when the RAM region
@@ -99,6 +99,20 @@ libos_pvh_entry:
     hlt
     jmp .Lram_exit
 .Lram_ok:
+    /*
+     * Clear .bss: the loader only copies the file's bytes, and firmware may have used this RAM
+     * (seen on q35 with little memory). The stacks live in .stacks, which needs no clearing.
+     */
+    mov %edi, %ebx
+    mov $__libos_bss_start, %edi
+    mov $__libos_bss_end, %ecx
+    sub %edi, %ecx
+    shr $2, %ecx
+    xor %eax, %eax
+    rep stosl
+    mov %ebx, %edi
+    mov %esp, libos_boot_tsc_entry
+    mov %ebp, libos_boot_tsc_entry + 4
 
     /*
      * Identity map from 0 with 2 MiB pages, enough for the image up to its symbol table plus one
@@ -198,7 +212,7 @@ libos_cpu_has_nx: .skip 1
 
 /* The main stack, with a page below it that libos::mm leaves unmapped to catch overflows. */
     .globl libos_main_stack_guard, libos_main_stack_top
-    .section .bss.libos_main_stack, "aw", @nobits
+    .section .bss.libos_stack.main, "aw", @nobits
     .p2align 12
 libos_main_stack_guard: .skip 4096
     .skip LIBOS_MAIN_STACK_SIZE

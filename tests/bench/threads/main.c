@@ -9,6 +9,7 @@
  *   condvar     a round trip: A signals B through a condition variable, B answers A
  *
  * Output: one line per figure, "name ns_per_op count", so the runner can parse it.
+ * "bench_threads idle SECONDS" instead sleeps that long, for measuring what an idle guest costs.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -124,6 +125,11 @@ static void bench_condvar(long rounds)
 
 int main(int argc, char **argv)
 {
+    if (argc > 2 && argv[1][0] == 'i') { /* idle SECONDS */
+        struct timespec t = {atol(argv[2]), 0};
+        nanosleep(&t, NULL);
+        return 0;
+    }
     long scale = argc > 1 ? atol(argv[1]) : 1; /* more repetitions for a steadier figure */
     bench_mutex(200000 * scale);
     bench_yield(50000 * scale);
