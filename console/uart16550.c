@@ -24,26 +24,15 @@
 #define LSR_THR_EMPTY 0x20
 #define FIFO_SIZE 16
 
-/*
- * Input that arrived before libos_console_init: turning the FIFOs on discards what the UART holds
- * (the 16550 resets its FIFOs when the enable bit changes), so it is kept here first.
- * XXX: a byte that arrives between this drain and the enable is still lost (seen on pc when
- * input is piped in before boot).
- */
-static char early_input[FIFO_SIZE];
-static unsigned early_len, early_pos;
-
 void libos_console_init(void)
 {
-    x86_outb(COM1 + UART_IER, 0x00); /* no interrupts (polled) */
-    while (early_len < FIFO_SIZE && (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY))
-        early_input[early_len++] = (char)x86_inb(COM1 + UART_RBR);
-    x86_outb(COM1 + UART_LCR, 0x80); /* DLAB on */
-    x86_outb(COM1 + UART_DLL, 0x01); /* divisor 1: 115200 baud */
+    x86_outb(COM1 + UART_IER, 0x00);  /* no interrupts (polled) */
+    x86_outb(COM1 + UART_LCR, 0x80);  /* DLAB on */
+    x86_outb(COM1 + UART_DLL, 0x01);  /* divisor 1: 115200 baud */
     x86_outb(COM1 + UART_DLM, 0x00);
-    x86_outb(COM1 + UART_LCR, 0x03); /* 8N1, DLAB off */
-    x86_outb(COM1 + UART_FCR, 0x05); /* FIFOs on, clear the transmitter's (not the receiver's) */
-    x86_outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
+    x86_outb(COM1 + UART_LCR, 0x03);  /* 8N1, DLAB off */
+    x86_outb(COM1 + UART_FCR, 0x07);  /* enable and clear FIFOs */
+    x86_outb(COM1 + UART_MCR, 0x03);  /* DTR, RTS */
 }
 
 void libos_console_write(const char *buf, size_t n)
@@ -58,17 +47,12 @@ void libos_console_write(const char *buf, size_t n)
     }
 }
 
-int libos_console_input_ready(void)
-{
-    return early_pos < early_len || (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY);
-}
+int libos_console_input_ready(void) { return x86_inb(COM1 + UART_LSR) & LSR_DATA_READY; }
 
 size_t libos_console_read_nonblock(char *buf, size_t n)
 {
     size_t got = 0;
-    while (got < n && early_pos < early_len)
-        buf[got++] = early_input[early_pos++];
-    while (got < n && (x86_inb(COM1 + UART_LSR) & LSR_DATA_READY))
+    while (got < n && libos_console_input_ready())
         buf[got++] = (char)x86_inb(COM1 + UART_RBR);
     return got;
 }
