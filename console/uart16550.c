@@ -31,6 +31,9 @@ void libos_console_init(void)
     x86_outb(COM1 + UART_DLL, 0x01);  /* divisor 1: 115200 baud */
     x86_outb(COM1 + UART_DLM, 0x00);
     x86_outb(COM1 + UART_LCR, 0x03);  /* 8N1, DLAB off */
+    /* XXX: enabling the FIFOs resets them (16550 behaviour, and QEMU's), so a byte of input that
+     * arrived before this line is lost; saving it first does not help, since QEMU delivers the
+     * next one as soon as it is read. Type after the program is up, or prefix a newline. */
     x86_outb(COM1 + UART_FCR, 0x07);  /* enable and clear FIFOs */
     x86_outb(COM1 + UART_MCR, 0x03);  /* DTR, RTS */
 }
