@@ -72,18 +72,37 @@ static void print_frame(int depth, const char *mark, uintptr_t ret)
     libos_printk("\n");
 }
 
-/* Print frames #depth.. by following the frame-pointer chain from fp. */
+/*
+ * Print frames #depth.. by following the frame-pointer chain from fp. A run of identical frames
+ * (deep recursion) prints once with a count, and the walk goes on to the bottom of the stack.
+ */
 static void walk_frames(uintptr_t fp, int depth)
 {
-    for (; depth < LIBOS_BACKTRACE_MAX && plausible_frame(fp); depth++) {
+    uintptr_t last = 0;
+    int repeats = 0;
+    for (int walked = 0; walked < 100000 && plausible_frame(fp); walked++) {
         uintptr_t next = ((const uintptr_t *)fp)[0], ret = ((const uintptr_t *)fp)[1];
         if (!ret)
             break;
-        print_frame(depth, "", ret);
+        if (ret == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                libos_printk("  ... the same frame %d more times\n", repeats);
+            repeats = 0;
+            if (depth == LIBOS_BACKTRACE_MAX) {
+                libos_printk("  ... (more frames)\n");
+                return;
+            }
+            print_frame(depth++, "", ret);
+            last = ret;
+        }
         if (next <= fp) /* stacks grow down: a caller's frame is always higher */
             break;
         fp = next;
     }
+    if (repeats)
+        libos_printk("  ... the same frame %d more times\n", repeats);
 }
 
 void libos_backtrace(const void *fp)
@@ -146,7 +165,8 @@ void libos_trap(struct libos_trap_frame *f)
      * like a return address (just after a call instruction in .text) the chain does not give.
      */
     int depth = 1;
-    uintptr_t top = plausible_frame(f->rsp) ? *(const uintptr_t *)f->rsp : 0;
+    int rsp_faulted = f->vector == 14 && (x86_read_cr2() >> 12) == (f->rsp >> 12); /* overflow */
+    uintptr_t top = plausible_frame(f->rsp) && !rsp_faulted ? *(const uintptr_t *)f->rsp : 0;
     uintptr_t first = plausible_frame(f->rbp) ? ((const uintptr_t *)f->rbp)[1] : 0;
     if (top != first && after_call(top))
         print_frame(depth++, "? ", top);
