@@ -128,7 +128,8 @@ static const char *state_name(const struct libos_thread *t)
     return t->state == LIBOS_EXITED ? "exited" : t->state == LIBOS_RUNNABLE ? "runnable" : "blocked";
 }
 
-_Noreturn static void deadlock(void)
+/* here: the frame of the running thread's schedule(), where its backtrace starts */
+_Noreturn static void deadlock(void *here)
 {
     int live = 0;
     for (struct libos_thread *t = all; t; t = t->all_next)
@@ -137,11 +138,16 @@ _Noreturn static void deadlock(void)
         exit(0);
     libos_printk("\nlibos: DEADLOCK: every thread is blocked and no timer or device can wake one\n");
     for (struct libos_thread *t = all; t; t = t->all_next) {
-        if (t->state == LIBOS_BLOCKED)
-            libos_printk("  thread '%s' waits on %s (%p)\n", t->name, t->waiting_on->what,
-                         (void *)t->waiting_on);
-        else
+        if (t->state != LIBOS_BLOCKED) {
             libos_printk("  thread '%s' %s\n", t->name, state_name(t));
+            continue;
+        }
+        libos_printk("  thread '%s' waits on %s (%p)\n", t->name, t->waiting_on->what,
+                     (void *)t->waiting_on);
+        /* Where: the running thread from here; the others from the rbp that libos_switch saved
+         * (its stack, from sp up: control words, r15, r14, r13, r12, rbx, rbp, return address). */
+        const uint64_t *saved = (const uint64_t *)t->sp;
+        libos_backtrace(t == libos_thread_current ? here : (void *)saved[6]);
     }
     libos_exit(LIBOS_EXIT_PANIC);
 }
@@ -160,7 +166,7 @@ static void schedule(void)
             break;
         }
         if (!timed && !device_waiters)
-            deadlock();
+            deadlock(__builtin_frame_address(0));
         libos_timer_set(timed ? timed->deadline : 0);
         libos_irq_idle();
     }
