@@ -88,4 +88,32 @@ typedef struct {
 
 #define _PTHREAD_ONCE_INIT {1, 0}
 
+typedef struct {
+    struct __libos_waitq __readers_waiting, __writers_waiting;
+    unsigned __readers;  /* read locks held */
+    void *__writer;      /* the control block of the thread holding the write lock */
+} pthread_rwlock_t;
+
+#define _PTHREAD_RWLOCK_INITIALIZER {{0, 0, 0, 0}, {0, 0, 0, 0}, 0, 0}
+
+typedef struct {
+    int is_initialized;
+    int process_shared;
+} pthread_rwlockattr_t;
+
+typedef struct {
+    struct __libos_waitq __waiters;
+    unsigned __count, __arrived;
+    unsigned long __round;
+} pthread_barrier_t;
+
+typedef struct {
+    int is_initialized;
+    int process_shared;
+} pthread_barrierattr_t;
+
+typedef struct {
+    volatile int __locked;
+} pthread_spinlock_t;
+
 #endif

@@ -438,6 +438,116 @@ static int pipes(void)
     return failures != 0;
 }
 
+/* --- rwlocks, barriers, spinlocks --------------------------------------------------------- */
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static int readers_in, readers_max, writer_in, overlap;
+static void *reader(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5; i++) {
+        pthread_rwlock_rdlock(&rw);
+        overlap |= writer_in;
+        if (++readers_in > readers_max)
+            readers_max = readers_in;
+        sched_yield(); /* others come in meanwhile */
+        readers_in--;
+        pthread_rwlock_unlock(&rw);
+        sched_yield();
+    }
+    return NULL;
+}
+static void *writer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5; i++) {
+        pthread_rwlock_wrlock(&rw);
+        writer_in = 1;
+        overlap |= readers_in;
+        sched_yield();
+        writer_in = 0;
+        pthread_rwlock_unlock(&rw);
+        sched_yield();
+    }
+    return NULL;
+}
+
+static pthread_barrier_t barrier;
+static int arrived[3], serial[3], early;
+static void *barrier_worker(void *arg)
+{
+    (void)arg;
+    for (int round = 0; round < 3; round++) {
+        arrived[round]++;
+        sched_yield();
+        if (pthread_barrier_wait(&barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+            serial[round]++;
+        early |= arrived[round] != 4; /* everyone arrived before anyone left */
+    }
+    return NULL;
+}
+
+static pthread_spinlock_t spin;
+static long spin_count;
+static void *spinner(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        pthread_spin_lock(&spin);
+        long v = spin_count;
+        if (i % 10 == 0)
+            sched_yield(); /* holding it: the other thread must wait, not barge in */
+        spin_count = v + 1;
+        pthread_spin_unlock(&spin);
+    }
+    return NULL;
+}
+
+static int sync_objects(void)
+{
+    pthread_t t[5];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, reader, NULL);
+    for (int i = 3; i < 5; i++)
+        pthread_create(&t[i], NULL, writer, NULL);
+    for (int i = 0; i < 5; i++)
+        pthread_join(t[i], NULL);
+    printf("rwlock: at most %d readers at once, readers and a writer together: %s\n", readers_max,
+           overlap ? "yes" : "never");
+    CHECK(readers_max >= 2 && !overlap, "shared reads, exclusive writes");
+
+    CHECK(pthread_rwlock_wrlock(&rw) == 0 && pthread_rwlock_wrlock(&rw) == EDEADLK, "relock EDEADLK");
+    CHECK(pthread_rwlock_tryrdlock(&rw) == EDEADLK, "read while writing EDEADLK");
+    CHECK(pthread_rwlock_unlock(&rw) == 0 && pthread_rwlock_unlock(&rw) == EPERM, "unlock twice EPERM");
+    CHECK(pthread_rwlock_rdlock(&rw) == 0 && pthread_rwlock_rdlock(&rw) == 0, "read lock twice");
+    CHECK(pthread_rwlock_trywrlock(&rw) == EBUSY, "trywrlock while read-locked");
+    struct timespec dl = in(CLOCK_REALTIME, 0.030);
+    CHECK(pthread_rwlock_timedwrlock(&rw, &dl) == ETIMEDOUT, "timedwrlock times out");
+    CHECK(pthread_rwlock_unlock(&rw) == 0 && pthread_rwlock_unlock(&rw) == 0, "two read unlocks");
+    CHECK(pthread_rwlock_trywrlock(&rw) == 0 && pthread_rwlock_unlock(&rw) == 0, "then writable");
+    CHECK(pthread_rwlock_destroy(&rw) == 0, "destroy");
+
+    CHECK(pthread_barrier_init(&barrier, NULL, 0) == EINVAL, "barrier of 0");
+    CHECK(pthread_barrier_init(&barrier, NULL, 4) == 0, "barrier_init");
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, barrier_worker, NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    printf("barrier: serial threads per round %d %d %d, anyone early: %s\n", serial[0], serial[1],
+           serial[2], early ? "yes" : "no");
+    CHECK(serial[0] == 1 && serial[1] == 1 && serial[2] == 1 && !early, "one serial thread per round");
+    CHECK(pthread_barrier_destroy(&barrier) == 0, "barrier_destroy");
+
+    pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE);
+    pthread_create(&t[0], NULL, spinner, NULL);
+    pthread_create(&t[1], NULL, spinner, NULL);
+    pthread_join(t[0], NULL);
+    pthread_join(t[1], NULL);
+    printf("spinlock: count %ld\n", spin_count);
+    CHECK(spin_count == 2000, "no lost update");
+    CHECK(pthread_spin_trylock(&spin) == 0 && pthread_spin_trylock(&spin) == EBUSY, "trylock");
+    return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -446,10 +556,10 @@ int main(int argc, char **argv)
     } tests[] = {{"churn", churn},         {"timing", timing},     {"mutexes", mutexes},
                  {"keys", keys},           {"semaphores", semaphores}, {"overflow", overflow},
                  {"deadlock", deadlock},   {"stdin", stdin_read},  {"poll", polling},
-                 {"pipe", pipes}};
+                 {"pipe", pipes},         {"sync", sync_objects}};
     for (unsigned i = 0; argc > 1 && i < sizeof tests / sizeof tests[0]; i++)
         if (strcmp(argv[1], tests[i].name) == 0)
             return tests[i].fn();
-    fprintf(stderr, "usage: test_threads churn|timing|mutexes|keys|semaphores|overflow|deadlock|stdin|poll|pipe\n");
+    fprintf(stderr, "usage: test_threads churn|timing|mutexes|keys|semaphores|overflow|deadlock|stdin|poll|pipe|sync\n");
     return 2;
 }
