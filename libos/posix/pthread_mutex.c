@@ -87,6 +87,8 @@ int pthread_mutex_trylock(pthread_mutex_t *m)
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
+    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
+        return EINVAL;
     return lock(m, libos_deadline_from_timespec(abstime, CLOCK_REALTIME));
 }
 
