@@ -9,17 +9,21 @@
 #include <errno.h>
 #include <time.h>
 
-uint64_t libos_deadline_from_timespec(const struct timespec *abstime, int clock)
+int libos_deadline_from_timespec(const struct timespec *abstime, int clock, uint64_t *deadline)
 {
+    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
+        return EINVAL;
     uint64_t when = (uint64_t)abstime->tv_sec * 1000000000u + (uint64_t)abstime->tv_nsec;
     if (abstime->tv_sec < 0)
         when = 0;
-    if (clock == CLOCK_MONOTONIC)
-        return when ? when : 1;
+    if (clock == CLOCK_MONOTONIC) {
+        *deadline = when ? when : 1;
+        return 0;
+    }
     uint64_t now_real = libos_time_realtime_ns();
-    if (when <= now_real)
-        return 1; /* already past: time out at once */
-    return libos_time_monotonic_ns() + (when - now_real);
+    *deadline = when <= now_real ? 1 /* already past: time out at once */
+                                 : libos_time_monotonic_ns() + (when - now_real);
+    return 0;
 }
 
 int pthread_condattr_init(pthread_condattr_t *a)
@@ -72,10 +76,10 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) { return wait(c, m,
 
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-        return EINVAL;
     int clock = c->__clock == CLOCK_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME;
-    return wait(c, m, libos_deadline_from_timespec(abstime, clock));
+    uint64_t deadline;
+    int r = libos_deadline_from_timespec(abstime, clock, &deadline);
+    return r ? r : wait(c, m, deadline);
 }
 
 int pthread_cond_signal(pthread_cond_t *c)

@@ -49,8 +49,11 @@ static inline struct libos_waitq *libos_waitq_of(struct __libos_waitq *q, const 
     return (struct libos_waitq *)q;
 }
 
-/* Absolute timespec on clock → monotonic deadline in ns (at least 1, so it is never "none"). */
+/*
+ * The absolute time abstime on clock, as a monotonic deadline in ns for libos_wait (at least 1,
+ * so it is never "none"). Returns 0, or EINVAL for a timespec whose tv_nsec is out of range.
+ */
 struct timespec;
-uint64_t libos_deadline_from_timespec(const struct timespec *abstime, int clock);
+int libos_deadline_from_timespec(const struct timespec *abstime, int clock, uint64_t *deadline);
 
 #endif

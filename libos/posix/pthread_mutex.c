@@ -87,9 +87,9 @@ int pthread_mutex_trylock(pthread_mutex_t *m)
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
 {
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-        return EINVAL;
-    return lock(m, libos_deadline_from_timespec(abstime, CLOCK_REALTIME));
+    uint64_t deadline;
+    int r = libos_deadline_from_timespec(abstime, CLOCK_REALTIME, &deadline);
+    return r ? r : lock(m, deadline);
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *m)

@@ -80,16 +80,16 @@ int pthread_rwlock_trywrlock(pthread_rwlock_t *l) { return write_lock(l, 0, 1); 
 
 int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *abstime)
 {
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-        return EINVAL;
-    return read_lock(l, libos_deadline_from_timespec(abstime, CLOCK_REALTIME), 0);
+    uint64_t deadline;
+    int r = libos_deadline_from_timespec(abstime, CLOCK_REALTIME, &deadline);
+    return r ? r : read_lock(l, deadline, 0);
 }
 
 int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *abstime)
 {
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-        return EINVAL;
-    return write_lock(l, libos_deadline_from_timespec(abstime, CLOCK_REALTIME), 0);
+    uint64_t deadline;
+    int r = libos_deadline_from_timespec(abstime, CLOCK_REALTIME, &deadline);
+    return r ? r : write_lock(l, deadline, 0);
 }
 
 int pthread_rwlock_unlock(pthread_rwlock_t *l)

@@ -45,9 +45,9 @@ int sem_trywait(sem_t *sem)
 
 int sem_timedwait(sem_t *sem, const struct timespec *abstime)
 {
-    if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
-        return fail(EINVAL);
-    return take(sem, libos_deadline_from_timespec(abstime, CLOCK_REALTIME));
+    uint64_t deadline;
+    int r = libos_deadline_from_timespec(abstime, CLOCK_REALTIME, &deadline);
+    return r ? fail(r) : take(sem, deadline);
 }
 
 int sem_post(sem_t *sem)
