@@ -42,8 +42,14 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
 # Ring-0 code linked at 1 MiB: no PIE, no red zone (exceptions push onto the running stack), frame
 # pointers for backtraces, sections for --gc-sections. Headers: libos's POSIX headers, then
 # newlib's, then gcc's own (stddef.h, stdarg.h, ...); never the host's.
+# Overflow checks, for libos, newlib (toolchain/build-newlib) and apps alike: the stack protector
+# with one global guard (no TLS here; libos/boot/ssp.c), probes that keep a large frame or alloca
+# from stepping over a stack's guard page, and _FORTIFY_SOURCE's checked string and memory calls
+# (active when optimising). Their costs are in docs/debugging.md.
 set(LIBOS_COMPILE_OPTIONS
-  -ffreestanding -fno-pie -fno-pic -mno-red-zone -fno-stack-protector -fcf-protection=none
+  -ffreestanding -fno-pie -fno-pic -mno-red-zone -fcf-protection=none
+  -fstack-protector-strong -mstack-protector-guard=global -fstack-clash-protection
+  -D_FORTIFY_SOURCE=2
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections
   -g -nostdinc
   "SHELL:-isystem ${LIBOS_POSIX_INCLUDE}" "SHELL:-isystem ${LIBOS_NEWLIB_DIR}/include"

@@ -1,10 +1,11 @@
 /*
- * CPU tables: the final GDT (code, data, TSS), the TSS with the exception stack (IST1), and the
- * IDT with the 32 exception vectors. The IDT has room for all 256 vectors; libos::core fills
+ * CPU tables: the final GDT (code, data, TSS), the TSS with the exception stack (IST1; libos::core
+ * adds the interrupt stack, IST2), and the IDT with the 32 exception vectors. The IDT has room for all 256 vectors; libos::core fills
  * interrupt vectors through libos_idt_set.
  */
 #include <libos/boot.h>
 #include <libos/trap.h>
+#include <libos/x86.h>
 
 #include <stdint.h>
 
@@ -37,25 +38,26 @@ struct table_ptr {
 #define SEL_DATA 0x10
 #define SEL_TSS 0x18
 
-extern char libos_trap_stub0[]; /* traps.S: vector v's stub is 16 * v bytes further */
+extern char libos_trap_stub0[]; /* traps.S: vector v's stub is 9 * v bytes further */
 
 /* The exception stack, with a guard page below it (unmapped by libos::mm). */
 char libos_trap_stack_guard[LIBOS_PAGE_SIZE + LIBOS_TRAP_STACK_SIZE]
     __attribute__((aligned(LIBOS_PAGE_SIZE), section(".bss.libos_stack.trap")));
 
-static struct tss tss;
-static uint64_t gdt[5] = {
-    0,
-    0x00af9a000000ffff, /* SEL_CODE: 64-bit code */
-    0x00cf92000000ffff, /* SEL_DATA */
-    0,                  /* SEL_TSS, filled in below (16 bytes) */
-    0,
-};
-static struct idt_entry idt[256];
+/*
+ * The CPU's tables, in pages of their own that libos::mm maps read-only (a stray write faults
+ * instead of corrupting them); changes go through libos_idt_set and libos_cpu_set_ist. The
+ * descriptors have their accessed bits set, so the CPU itself never writes them either.
+ */
+static struct {
+    struct idt_entry idt[256]; /* the first page */
+    uint64_t gdt[5];           /* null, SEL_CODE, SEL_DATA, SEL_TSS (16 bytes) */
+    struct tss tss;
+} cpu __attribute__((aligned(LIBOS_PAGE_SIZE), section(".bss.libos_cpu_tables")));
 
-void libos_idt_set(unsigned vector, uintptr_t handler, unsigned ist)
+static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
 {
-    idt[vector] = (struct idt_entry){
+    cpu.idt[vector] = (struct idt_entry){
         .offset_low = (uint16_t)handler,
         .selector = SEL_CODE,
         .ist = (uint8_t)ist,
@@ -65,20 +67,37 @@ void libos_idt_set(unsigned vector, uintptr_t handler, unsigned ist)
     };
 }
 
+void libos_idt_set(unsigned vector, uintptr_t handler, unsigned ist)
+{
+    x86_write_protect(0);
+    set_gate(vector, handler, ist);
+    x86_write_protect(1);
+}
+
+void libos_cpu_set_ist(unsigned ist, uintptr_t stack_top)
+{
+    x86_write_protect(0);
+    cpu.tss.ist[ist - 1] = stack_top;
+    x86_write_protect(1);
+}
+
 void libos_cpu_init(void)
 {
-    tss.ist[0] = (uintptr_t)(libos_trap_stack_guard + sizeof libos_trap_stack_guard);
-    tss.iomap_base = sizeof tss; /* no I/O bitmap */
-    uint64_t base = (uintptr_t)&tss, limit = sizeof tss - 1;
-    gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, 64-bit TSS */
-             | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt[4] = base >> 32;
+    cpu.tss.ist[0] = (uintptr_t)(libos_trap_stack_guard + sizeof libos_trap_stack_guard);
+    cpu.tss.iomap_base = sizeof cpu.tss; /* no I/O bitmap */
+    uint64_t base = (uintptr_t)&cpu.tss, limit = sizeof cpu.tss - 1;
+    cpu.gdt[1] = 0x00af9b000000ffff; /* SEL_CODE: 64-bit code, accessed */
+    cpu.gdt[2] = 0x00cf93000000ffff; /* SEL_DATA: data, accessed */
+    cpu.gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* 64-bit TSS */
+                 | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    cpu.gdt[4] = base >> 32;
 
     for (unsigned v = 0; v < 32; v++)
-        libos_idt_set(v, (uintptr_t)libos_trap_stub0 + 16 * v, 1);
+        set_gate(v, (uintptr_t)libos_trap_stub0 + 9 * v, 1); /* not read-only yet */
 
-    struct table_ptr g = {sizeof gdt - 1, (uintptr_t)gdt};
-    struct table_ptr i = {sizeof idt - 1, (uintptr_t)idt};
+    static struct table_ptr g, i; /* static: lgdt/lidt read them from memory */
+    g = (struct table_ptr){sizeof cpu.gdt - 1, (uintptr_t)cpu.gdt};
+    i = (struct table_ptr){sizeof cpu.idt - 1, (uintptr_t)cpu.idt};
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
                      "leaq 1f(%%rip), %%rax\n\t"

@@ -30,8 +30,7 @@ _Noreturn void libos_exit(int status)
     x86_outl(DEBUG_EXIT_PORT, v);
     x86_outw(0x604, 0x2000);  /* q35 (ICH9) ACPI PM1a control: sleep type 0, enable */
     x86_outw(0xb004, 0x2000); /* pc (PIIX4) */
-    libos_printk("libos: exit status %d, but this machine has no exit device; halting "
-                 "(add -device isa-debug-exit,iobase=0xf4,iosize=4)\n",
+    libos_printk("libos: exit status %d; halting: no -device isa-debug-exit,iobase=0xf4,iosize=4\n",
                  status);
     for (;;) {
         x86_cli();

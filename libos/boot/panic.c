@@ -35,10 +35,9 @@ static int panicking;
 
 static void print_location(uintptr_t addr)
 {
-    uintptr_t off;
-    const char *name = libos_symbolize(addr, &off);
-    if (name)
-        libos_printk("0x%lx %s+0x%lx", (unsigned long)addr, name, (unsigned long)off);
+    struct libos_symbol sym = libos_symbolize(addr);
+    if (sym.name)
+        libos_printk("0x%lx %s+0x%lx", (unsigned long)addr, sym.name, (unsigned long)sym.offset);
     else
         libos_printk("0x%lx", (unsigned long)addr);
 }
@@ -95,6 +94,10 @@ static void walk_frames(uintptr_t fp, int depth)
                 return;
             }
             print_frame(depth++, "", ret);
+            if (!libos_symbolize(ret - 1).name) { /* e.g. overwritten by a stack buffer overflow */
+                libos_printk("  ... (not code: a corrupt stack)\n");
+                return;
+            }
             last = ret;
         }
         if (next <= fp) /* stacks grow down: a caller's frame is always higher */
@@ -126,7 +129,7 @@ static void describe_page_fault(const struct libos_trap_frame *f)
 {
     uintptr_t addr = x86_read_cr2();
     const char *what = NULL;
-    if (addr < LIBOS_PAGE_SIZE)
+    if (addr < LIBOS_NULL_GUARD_SIZE)
         what = "NULL pointer dereference";
     else if (libos_fault_describe)
         what = libos_fault_describe(addr);

@@ -13,6 +13,15 @@ struct sink {
     size_t size, len;
 };
 
+/* The conversions that take an argument. */
+static int strchr_conv(char c)
+{
+    for (const char *p = "sciduxp"; *p; p++)
+        if (*p == c)
+            return 1;
+    return 0;
+}
+
 static void put(struct sink *s, char c)
 {
     if (s->len + 1 < s->size)
@@ -53,11 +62,21 @@ int libos_vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
         char tmp[24];
         const char *str = tmp;
         size_t n = 0;
-        uint64_t u;
         int neg = 0;
+        if (*fmt == '%' || !*fmt || !strchr_conv(*fmt)) { /* %%, or unknown: print it as it is */
+            put(&s, '%');
+            if (*fmt && *fmt != '%')
+                put(&s, *fmt);
+            else if (!*fmt)
+                fmt--;
+            continue;
+        }
+        /* Every conversion here takes one 8-byte argument slot in the x86-64 ABI (an int arrives
+         * in a full slot whose upper half is garbage), so one va_arg serves them all. */
+        uint64_t u = va_arg(ap, uint64_t);
         switch (*fmt) {
         case 's':
-            str = va_arg(ap, const char *);
+            str = (const char *)(uintptr_t)u;
             if (!str)
                 str = "(null)";
             while (str[n])
@@ -65,35 +84,24 @@ int libos_vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
             put_padded(&s, str, n, width, left, ' ');
             continue;
         case 'c':
-            tmp[0] = (char)va_arg(ap, int);
+            tmp[0] = (char)u;
             put_padded(&s, tmp, 1, width, left, ' ');
             continue;
         case 'd':
-        case 'i': {
-            int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-            neg = v < 0;
-            u = neg ? -(uint64_t)v : (uint64_t)v;
-            break;
-        }
-        case 'u':
-        case 'x':
-            u = lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned);
+        case 'i':
+            if (!lng)
+                u = (uint64_t)(int64_t)(int)u;
+            neg = (int64_t)u < 0;
+            if (neg)
+                u = -u;
             break;
         case 'p':
-            u = (uintptr_t)va_arg(ap, void *);
             put(&s, '0');
             put(&s, 'x');
             break;
-        case '%':
-            put(&s, '%');
-            continue;
-        default: /* unknown conversion: print it as it is */
-            put(&s, '%');
-            if (*fmt)
-                put(&s, *fmt);
-            else
-                fmt--;
-            continue;
+        default: /* u, x */
+            if (!lng)
+                u = (unsigned)u;
         }
         unsigned base = (*fmt == 'x' || *fmt == 'p') ? 16 : 10;
         char *end = tmp + sizeof tmp, *p = end;

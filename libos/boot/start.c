@@ -7,6 +7,7 @@
  * depending on them. Optional subsystems are weak: a weak undefined symbol pulls nothing out of an
  * archive, so their init runs only when the application linked them in.
  */
+#include "boot_impl.h"
 #include "cmdline.h"
 
 #include <libos/boot.h>
@@ -44,7 +45,6 @@ extern int main(int argc, char **argv, char **envp);
 void libos_posix_init(void) __attribute__((weak)); /* libos::posix, when linked */
 void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
 extern char **environ;
-extern uint64_t libos_boot_tsc_entry;
 
 /* The application's name, argv[0]; libos_add_executable generates the real definition. */
 __attribute__((weak)) const char libos_app_name[] = "app";
@@ -148,12 +148,13 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
     struct libos_cmdline_error err;
 
     libos_boot_info.tsc_entry = libos_boot_tsc_entry;
+    libos_stack_guard_init();    /* stack-protector guard: random from here on */
     libos_console_init();        /* COM1: everything below may print */
     libos_cpu_init();            /* GDT, TSS, IDT: CPU exceptions now end in a report */
     read_start_info(start_info); /* memory map, command line, initrd */
     libos_mm_init();             /* page tables (W^X, guard pages), heap */
 
-    memcpy(cmdline_words, cmdline_original, strlen(cmdline_original) + 1);
+    memcpy(cmdline_words, cmdline_original, sizeof cmdline_words);
     if (libos_cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
         boot_failed("command line: %s (column %ld of '%s')", err.reason, err.column, cmdline_original);
     params = cl.params;

@@ -10,11 +10,15 @@
 
 extern const char __libos_syms_start[], __libos_text_start[], __libos_text_end[];
 
-static uint64_t parse_hex(const char **p)
+/* The parse position: file-scope, so that no caller's frame holds an address-taken cursor (only
+ * panics read the table, one at a time). */
+static const char *pos;
+
+static uint64_t parse_hex(void)
 {
     uint64_t v = 0;
-    for (;; (*p)++) {
-        char c = **p;
+    for (;; pos++) {
+        char c = *pos;
         if (c >= '0' && c <= '9')
             v = v * 16 + (uint64_t)(c - '0');
         else if (c >= 'a' && c <= 'f')
@@ -26,30 +30,31 @@ static uint64_t parse_hex(const char **p)
 
 uintptr_t libos_image_end(void)
 {
-    const char *p = __libos_syms_start;
-    return (uintptr_t)__libos_syms_start + parse_hex(&p);
+    pos = __libos_syms_start;
+    return (uintptr_t)__libos_syms_start + parse_hex();
 }
 
-const char *libos_symbolize(uintptr_t addr, uintptr_t *offset)
+struct libos_symbol libos_symbolize(uintptr_t addr)
 {
+    struct libos_symbol sym = {NULL, 0};
     if (addr < (uintptr_t)__libos_text_start || addr >= (uintptr_t)__libos_text_end)
-        return NULL;
-    const char *end = (const char *)libos_image_end();
-    const char *p = __libos_syms_start + 16, *best = NULL;
+        return sym;
+    const char *end = (const char *)libos_image_end(), *best = NULL;
     uintptr_t best_addr = 0;
-    while (p < end && *p) {
-        uintptr_t a = parse_hex(&p);
-        const char *name = ++p; /* past the space */
-        while (p < end && *p != '\n')
-            p++;
-        p++;
+    pos = __libos_syms_start + 16;
+    while (pos < end && *pos) {
+        uintptr_t a = parse_hex();
+        const char *name = ++pos; /* past the space */
+        while (pos < end && *pos != '\n')
+            pos++;
+        pos++;
         if (a > addr)
             break;
         best = name;
         best_addr = a;
     }
     if (!best)
-        return NULL;
+        return sym;
     /* Names end at '\n' in the table; copy into a small buffer to hand out a C string. */
     static char name[128];
     size_t n = 0;
@@ -58,6 +63,7 @@ const char *libos_symbolize(uintptr_t addr, uintptr_t *offset)
         n++;
     }
     name[n] = '\0';
-    *offset = addr - best_addr;
-    return name;
+    sym.name = name;
+    sym.offset = addr - best_addr;
+    return sym;
 }

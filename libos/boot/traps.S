@@ -25,40 +25,25 @@ trap_common:
     push %rax
     cld
     mov %rsp, %rdi
-    call libos_trap
-    pop %rax
-    pop %rbx
-    pop %rcx
-    pop %rdx
-    pop %rsi
-    pop %rdi
-    pop %rbp
-    pop %r8
-    pop %r9
-    pop %r10
-    pop %r11
-    pop %r12
-    pop %r13
-    pop %r14
-    pop %r15
-    add $16, %rsp                       /* vector and error code */
-    iretq
+    call libos_trap                     /* reports and leaves the machine: never returns */
+    ud2
 
     /*
-     * One stub per vector, 16 bytes apart: libos_trap_stub0 + 16 * v is vector v's entry.
-     * Vectors 8, 10-14, 17, 21, 29 and 30 come with an error code pushed by the CPU.
+     * One stub per vector, 9 bytes apart (libos_trap_stub0 + 9 * v is vector v's entry): push $0
+     * (2 bytes) when the CPU pushes no error code, push $v (2), jmp rel32 (5). Vectors 8, 10-14,
+     * 17, 21, 29 and 30 come with an error code pushed by the CPU; their stubs end in 2 bytes of
+     * padding, as .org fills up to the next stub.
      */
     .altmacro
     .macro stub v
-    .p2align 4
+    .org libos_trap_stub0 + 9 * \v, 0x90
     .if !((\v == 8) || (\v == 10) || (\v == 11) || (\v == 12) || (\v == 13) || (\v == 14) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30))
     push $0
     .endif
     push $\v
-    jmp trap_common
+    jmp.d32 trap_common
     .endm
 
-    .p2align 4
     .globl libos_trap_stub0
 libos_trap_stub0:
     .set v, 0

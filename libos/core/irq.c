@@ -28,6 +28,7 @@
 #define LVT_TSC_DEADLINE (2u << 17)
 #define MSR_TSC_DEADLINE 0x6e0
 #define SPURIOUS_VECTOR 0xff
+#define IRQ_IST 2 /* the interrupt stack's slot in the TSS (1 is the exception stack) */
 
 #define IOAPIC_BASE 0xfec00000u
 #define IOAPIC_REDIRECTION(pin) (0x10 + 2 * (pin))
@@ -101,7 +102,13 @@ void libos_irq_init(void)
     lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
     lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
     lapic_write(LAPIC_SVR, 0x100 | SPURIOUS_VECTOR); /* software enable */
-    libos_idt_set(SPURIOUS_VECTOR, (uintptr_t)libos_irq_spurious, 0);
+    /* Handlers run on a stack of their own (IST2) with a guard page below it: whatever a thread
+     * did to its stack, an interrupt neither adds to it nor lands in a neighbour's memory. */
+    char *stack = libos_stack_alloc(LIBOS_IRQ_STACK_SIZE);
+    if (!stack)
+        libos_panic("no memory for the interrupt stack");
+    libos_cpu_set_ist(IRQ_IST, (uintptr_t)stack + LIBOS_IRQ_STACK_SIZE);
+    libos_idt_set(SPURIOUS_VECTOR, (uintptr_t)libos_irq_spurious, IRQ_IST);
 
     uint32_t r[4];
     x86_cpuid(1, 0, r);
@@ -116,7 +123,7 @@ int libos_irq_alloc(libos_irq_fn fn, void *arg)
         if (!handlers[i].fn) {
             handlers[i].fn = fn;
             handlers[i].arg = arg;
-            libos_idt_set(32 + (unsigned)i, (uintptr_t)libos_irq_stub32 + 16 * (unsigned)i, 0);
+            libos_idt_set(32 + (unsigned)i, (uintptr_t)libos_irq_stub32 + 16 * (unsigned)i, IRQ_IST);
             return 32 + i;
         }
     }

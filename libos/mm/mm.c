@@ -2,7 +2,7 @@
  * libos::mm: page tables with W^X from the PVH memory map, the heap behind newlib's malloc, and
  * kernel pages. The layout is drawn in libos/mm.h.
  */
-#include "mm_logic.h"
+#include "mm_impl.h"
 
 #include <libos/boot.h>
 #include <libos/mm.h>
@@ -19,7 +19,6 @@ extern char __libos_syms_start[];
 extern char libos_cpu_has_nx;
 extern uint64_t libos_boot_map_end; /* what entry.S mapped for us */
 
-static uint64_t pml4[512] __attribute__((aligned(PAGE)));
 struct libos_pt libos_kernel_pt; /* the live tables, for map.c */
 static struct libos_range free_ram[LIBOS_MEMMAP_MAX + 8];
 static size_t nfree;
@@ -30,7 +29,9 @@ static uint64_t ram_top;
 static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
 
 /*
- * During mm_init: frames come from the lowest free RAM, which the boot page tables reach. Afterwards libos_page_alloc takes from the top of the heap region.
+ * During mm_init: frames come from the lowest free RAM, which the boot page tables reach: RAM below
+ * the image (below 1 MiB), which holds nothing but page tables and is mapped read-only.
+ * Afterwards libos_pt_frame_alloc takes over.
  */
 static void *early_frame(void *arg)
 {
@@ -47,26 +48,19 @@ static void *early_frame(void *arg)
     return NULL;
 }
 
+_Noreturn static void too_little_memory(void)
+{
+    libos_printk("libos: boot failed: too little memory for the page tables\n");
+    libos_exit(LIBOS_EXIT_PANIC);
+}
+
+/* Map [start, end), widened to whole pages. */
 static void map_or_fail(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms)
 {
     start &= ~(uint64_t)(PAGE - 1);
     end = align_up(end);
     if (start < end && libos_pt_map(pt, start, start, end - start, perms) != 0)
-        libos_printk("libos: boot failed: too little memory for page tables\n"), libos_exit(LIBOS_EXIT_PANIC);
-}
-
-/* Map [start, end) with guard pages at the addresses in guards[] (sorted ascending). */
-static void map_with_guards(struct libos_pt *pt, uint64_t start, uint64_t end, unsigned perms,
-                            const uintptr_t *guards, size_t nguards)
-{
-    for (size_t i = 0; i < nguards; i++) {
-        if (guards[i] < start || guards[i] >= end)
-            continue;
-        map_or_fail(pt, start, guards[i], perms);
-        map_or_fail(pt, guards[i], guards[i] + PAGE, (unsigned)MAP_GUARD);
-        start = guards[i] + PAGE;
-    }
-    map_or_fail(pt, start, end, perms);
+        too_little_memory();
 }
 
 void libos_mm_init(void)
@@ -74,7 +68,7 @@ void libos_mm_init(void)
     const struct libos_boot_info *bi = &libos_boot_info;
     uintptr_t image_end = align_up(libos_image_end());
     struct libos_range exclude[] = {
-        {0, PAGE}, /* page 0 stays unmapped */
+        {0, LIBOS_NULL_GUARD_SIZE}, /* stays unmapped: NULL, and NULL plus an offset */
         {(uintptr_t)__libos_image_start, image_end},
         {bi->initrd_base, bi->initrd_base + bi->initrd_size},
     };
@@ -84,25 +78,42 @@ void libos_mm_init(void)
 
     /* Snapshot what to map before early_frame starts taking pages out of free_ram. */
     struct libos_range ram[LIBOS_MEMMAP_MAX + 8];
-    memcpy(ram, free_ram, nfree * sizeof ram[0]);
+    memcpy(ram, free_ram, sizeof ram);
     size_t nram = nfree;
 
-    struct libos_pt pt = {pml4, early_frame, NULL, libos_cpu_has_nx};
+    struct libos_pt pt = {early_frame(NULL), early_frame, NULL, libos_cpu_has_nx};
+    if (!pt.root)
+        too_little_memory();
     for (size_t i = 0; i < nram; i++) {
-        map_or_fail(&pt, ram[i].start, ram[i].end, MAP_W);
+        /* RAM below the image holds only page tables: read-only once they are live (a stray write
+         * faults instead of remapping memory). map.c changes them with CR0.WP off. */
+        map_or_fail(&pt, ram[i].start, ram[i].end, ram[i].end <= (uintptr_t)__libos_image_start ? MAP_R : MAP_W);
         if (ram[i].end > ram_top)
             ram_top = ram[i].end;
     }
-    map_or_fail(&pt, (uintptr_t)__libos_text_start, (uintptr_t)__libos_text_end, MAP_X);
-    map_or_fail(&pt, (uintptr_t)__libos_rodata_start, (uintptr_t)__libos_rodata_end, MAP_R);
-    uintptr_t guards[2] = {(uintptr_t)libos_main_stack_guard, (uintptr_t)libos_trap_stack_guard};
-    if (guards[0] > guards[1])
-        guards[0] = (uintptr_t)libos_trap_stack_guard, guards[1] = (uintptr_t)libos_main_stack_guard;
-    map_with_guards(&pt, (uintptr_t)__libos_data_start, (uintptr_t)__libos_bss_end, MAP_W, guards, 2);
-    map_or_fail(&pt, (uintptr_t)__libos_syms_start, image_end, MAP_R);
+    /* The image, range after range in address order, each with its permissions (W^X); the boot
+     * stacks' guard pages (in .stacks, before .bss) unmapped, the CPU's tables read-only. */
+    uintptr_t g1 = (uintptr_t)libos_main_stack_guard, g2 = (uintptr_t)libos_trap_stack_guard;
+    if (g1 > g2)
+        g1 = g2, g2 = (uintptr_t)libos_main_stack_guard;
+    const struct {
+        uintptr_t end;
+        unsigned perms;
+    } image[] = {
+        {(uintptr_t)__libos_text_end, MAP_X},     {(uintptr_t)__libos_rodata_end, MAP_R},
+        {g1, MAP_W},                              {g1 + PAGE, (unsigned)MAP_GUARD},
+        {g2, MAP_W},                              {g2 + PAGE, (unsigned)MAP_GUARD},
+        {(uintptr_t)__libos_cpu_tables_start, MAP_W}, {(uintptr_t)__libos_cpu_tables_end, MAP_R},
+        {(uintptr_t)__libos_bss_end, MAP_W},      {image_end, MAP_R}, /* .libos_syms */
+    };
+    uintptr_t start = (uintptr_t)__libos_image_start;
+    for (size_t i = 0; i < sizeof image / sizeof image[0]; i++) {
+        map_or_fail(&pt, start, image[i].end, image[i].perms);
+        start = align_up(image[i].end);
+    }
     if (bi->initrd_size)
         map_or_fail(&pt, bi->initrd_base, bi->initrd_base + bi->initrd_size, MAP_R);
-    x86_write_cr3((uintptr_t)pml4);
+    x86_write_cr3((uintptr_t)pt.root);
 
     /* The heap is the largest free region left. */
     for (size_t i = 0; i < nfree; i++)
@@ -129,9 +140,10 @@ void *libos_heap_sbrk(intptr_t incr)
 size_t libos_heap_size(void) { return heap_end - heap_start; }
 size_t libos_heap_used(void) { return heap_brk - heap_start; }
 
-void *libos_page_alloc(size_t n)
+void *libos_pt_frame_alloc(size_t n)
 {
-    /* Low RAM first (it is useless to the heap), then the top of the heap region. */
+    /* Low RAM first (read-only, and useless to the heap), then the top of the heap region.
+     * XXX: tables from there stay writable: a stray write to one is not caught. */
     for (size_t i = 0; i < nfree; i++) {
         struct libos_range *r = &free_ram[i];
         if (i != heap_region && r->end - r->start >= n * PAGE) {
@@ -156,6 +168,11 @@ const char *libos_fault_describe(uintptr_t addr)
         return "stack overflow (guard page)";
     if (addr >= (uintptr_t)__libos_text_start && addr < (uintptr_t)__libos_rodata_end)
         return "access to the image's read-only code or constants";
+    if (addr >= (uintptr_t)__libos_cpu_tables_start && addr < (uintptr_t)__libos_cpu_tables_end)
+        return "access to the CPU's tables (GDT, IDT, TSS), which are read-only";
+    if (addr < (uintptr_t)__libos_image_start) /* all that is mapped there is page tables */
+        return libos_pt_lookup(&libos_kernel_pt, addr) ? "access to the page tables, which are read-only"
+                                                       : "access to low memory, which is not mapped";
     if (addr >= ram_top)
         return "address beyond the end of RAM";
     return NULL;

@@ -2,13 +2,13 @@
  * newlib's locks (it is built with --enable-newlib-retargetable-locking): malloc, stdio streams,
  * atexit, the environment. They are recursive or plain mutexes over libos::core's wait queues.
  *
- * Every image needs them, a single-threaded one too, but only a threaded one can contend. So the
- * scheduler is reached through weak references: an image without threads (hello) does not carry
- * the scheduler for their sake, and its locks are a counter. With threads, contention is still
- * rare: a thread must block (on I/O) while holding a stdio lock for another to wait.
+ * Only an image with threads can contend, so only such an image links this file: pthread.c refers
+ * to libos_newlib_locks, and these definitions replace the weak no-op ones in process.c, which
+ * every image has. With threads, contention is still rare: a thread must block (on I/O) while
+ * holding a stdio lock for another to wait.
  *
  * newlib wants all ten functions and all nine lock objects from one place; otherwise it pulls its
- * own no-op versions in and the link fails (libos::posix names one with -u to be first).
+ * own no-op versions in and the link fails.
  */
 #include <libos/boot.h>
 #include <libos/sched.h>
@@ -25,6 +25,8 @@ struct __lock {
     unsigned count;
     struct libos_waitq waiters;
 };
+
+const char libos_newlib_locks; /* what pthread.c refers to, to bring this file in */
 
 struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
     __lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,

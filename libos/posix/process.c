@@ -13,7 +13,9 @@
 
 #define OUR_PID 1
 
-_Noreturn void _exit(int status) { libos_exit(status); }
+/* POSIX keeps the low 8 bits of the status (exit(-1) is 255), which also keeps every status a
+ * program can pass apart from LIBOS_EXIT_PANIC. */
+_Noreturn void _exit(int status) { libos_exit(status & 0xff); }
 
 pid_t getpid(void) { return OUR_PID; }
 pid_t getppid(void) { return 0; }
@@ -87,3 +89,29 @@ pid_t waitpid(pid_t pid, int *status, int options)
     (void)pid, (void)options;
     return wait(status);
 }
+
+/*
+ * newlib's locks in an image with one thread: nothing can contend, so they do nothing. They are
+ * weak, and sit here because every image has this file (for _exit) before the linker meets
+ * newlib's own lock.o, which would clash. An image that creates threads pulls newlib_locks.c in
+ * (pthread.c refers to it), whose real locks replace these.
+ */
+struct __lock {
+    char unused;
+};
+#define WEAK __attribute__((weak))
+WEAK struct __lock __lock___sinit_recursive_mutex, __lock___sfp_recursive_mutex,
+    __lock___atexit_recursive_mutex, __lock___at_quick_exit_mutex, __lock___malloc_recursive_mutex,
+    __lock___env_recursive_mutex, __lock___tz_mutex, __lock___dd_hash_mutex,
+    __lock___arc4random_mutex;
+typedef struct __lock *lock_t;
+WEAK void __retarget_lock_init(lock_t *l) { *l = NULL; }
+WEAK void __retarget_lock_init_recursive(lock_t *l) { *l = NULL; }
+WEAK void __retarget_lock_close(lock_t l) { (void)l; }
+WEAK void __retarget_lock_close_recursive(lock_t l) { (void)l; }
+WEAK void __retarget_lock_acquire(lock_t l) { (void)l; }
+WEAK void __retarget_lock_acquire_recursive(lock_t l) { (void)l; }
+WEAK int __retarget_lock_try_acquire(lock_t l) { return (void)l, 0; }
+WEAK int __retarget_lock_try_acquire_recursive(lock_t l) { return (void)l, 0; }
+WEAK void __retarget_lock_release(lock_t l) { (void)l; }
+WEAK void __retarget_lock_release_recursive(lock_t l) { (void)l; }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,11 @@ struct pthread *libos_pthread_new_self(void)
     return p;
 }
 
+/* A second thread makes newlib's locks matter: this reference links newlib_locks.c in (the
+ * linker resolves it when it loads this file, before it drops the unused pointer). */
+extern const char libos_newlib_locks;
+static const char *const need_newlib_locks __attribute__((used)) = &libos_newlib_locks;
+
 pthread_t pthread_self(void) { return (pthread_t)libos_pthread_self(); }
 
 int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
@@ -53,7 +59,9 @@ int pthread_attr_destroy(pthread_attr_t *a)
 
 int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
 {
-    if (size < PTHREAD_STACK_MIN)
+    /* Too small, or too large to round up to whole pages plus a guard page. A size that merely
+     * exceeds free memory is accepted, and pthread_create fails with EAGAIN. */
+    if (size < PTHREAD_STACK_MIN || size > SIZE_MAX / 2)
         return EINVAL;
     a->stacksize = size;
     return 0;

@@ -5,6 +5,8 @@
  */
 #include "pthread_impl.h"
 
+#include <libos/boot.h>
+
 #include <errno.h>
 
 int pthread_mutexattr_init(pthread_mutexattr_t *a)
@@ -61,7 +63,7 @@ static int try_take(pthread_mutex_t *m, struct pthread *self)
     }
     if (m->__type == PTHREAD_MUTEX_ERRORCHECK)
         return EDEADLK;
-    return EBUSY; /* normal: relocking deadlocks, as POSIX says; the deadlock report shows it */
+    return EBUSY; /* normal and default: the caller deadlocks (see lock) */
 }
 
 static int lock(pthread_mutex_t *m, uint64_t deadline)
@@ -71,6 +73,17 @@ static int lock(pthread_mutex_t *m, uint64_t deadline)
     if (r != EBUSY)
         return r;
     struct libos_waitq *q = libos_waitq_of(&m->__waiters, "a pthread mutex");
+    if (m->__owner == self) {
+        /* Relocking a normal mutex deadlocks (POSIX). Only the owner may unlock it, so the wait
+         * could never end: say so now rather than hang. A timed lock waits out its timeout. */
+        if (!deadline)
+            libos_panic("DEADLOCK: thread relocks a mutex it holds (%p); a PTHREAD_MUTEX_NORMAL "
+                        "or default mutex deadlocks, ERRORCHECK would return EDEADLK",
+                        (void *)m);
+        while (libos_wait(q, deadline) == 0)
+            ;
+        return ETIMEDOUT;
+    }
     while (m->__owner != self) /* unlock hands it over to us */
         if (libos_wait(q, deadline) < 0 && m->__owner != self)
             return ETIMEDOUT;

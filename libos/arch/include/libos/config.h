@@ -6,11 +6,17 @@
 
 #define LIBOS_PAGE_SIZE 4096
 
+/* Lowest addresses, never mapped: a NULL pointer, or NULL plus a structure offset, faults. */
+#define LIBOS_NULL_GUARD_SIZE (64 * 1024)
+
 /* Stack of the boot sequence and of main(), in .bss with an unmapped guard page below it. */
 #define LIBOS_MAIN_STACK_SIZE (64 * 1024)
 
 /* Stack that CPU exceptions switch to (IST1), so a stack overflow can still be reported. */
 #define LIBOS_TRAP_STACK_SIZE (16 * 1024)
+
+/* Stack that device interrupts switch to (IST2), with a guard page of its own. */
+#define LIBOS_IRQ_STACK_SIZE (16 * 1024)
 
 /* Longest kernel command line kept (QEMU's -append); a longer one is refused at boot. */
 #define LIBOS_CMDLINE_MAX 4096

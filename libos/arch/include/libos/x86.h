@@ -58,6 +58,20 @@ static inline uint64_t x86_read_cr2(void)
 
 static inline void x86_write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 
+/*
+ * The page tables and the CPU's descriptor tables are mapped read-only; the code that changes them
+ * turns CR0.WP off around the change (ring 0 then writes through read-only mappings) and back on.
+ * Interrupts are off in kernel code, so nothing else runs in between.
+ */
+#define X86_CR0_WP (1ul << 16)
+static inline void x86_write_protect(int on)
+{
+    uint64_t cr0;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = on ? cr0 | X86_CR0_WP : cr0 & ~X86_CR0_WP;
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0) : "memory");
+}
+
 static inline void x86_pause(void) { __asm__ volatile("pause"); }
 static inline void x86_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void x86_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }

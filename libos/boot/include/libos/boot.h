@@ -52,8 +52,13 @@ _Noreturn void libos_exit(int status);
 /* Print a backtrace starting at frame pointer fp (0 terminates a chain). */
 void libos_backtrace(const void *fp);
 
-/* Name the function containing addr: returns its name and sets *offset, or NULL if unknown. */
-const char *libos_symbolize(uintptr_t addr, uintptr_t *offset);
+/* The function containing addr: its name (NULL when unknown) and addr's offset into it. The name
+ * stays valid until the next call. */
+struct libos_symbol {
+    const char *name;
+    uintptr_t offset;
+};
+struct libos_symbol libos_symbolize(uintptr_t addr);
 
 /* First byte after the loaded image (text, data, bss and the symbol table). */
 uintptr_t libos_image_end(void);

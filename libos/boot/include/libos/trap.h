@@ -17,8 +17,15 @@ struct libos_trap_frame {
 /* Load the final GDT (with a TSS and the exception stack) and the IDT. Called once at boot. */
 void libos_cpu_init(void);
 
-/* Point IDT vector at handler; ist 0 runs it on the current stack, 1 on the exception stack. */
+/* Point IDT vector at handler; ist 0 runs it on the current stack, n on stack IST n (1 is the
+ * exception stack). */
 void libos_idt_set(unsigned vector, uintptr_t handler, unsigned ist);
+
+/* Make stack_top the top of interrupt stack ist (2..7; 1 is the exception stack). */
+void libos_cpu_set_ist(unsigned ist, uintptr_t stack_top);
+
+/* The CPU's tables (GDT, IDT, TSS): these pages are mapped read-only. */
+extern char __libos_cpu_tables_start[], __libos_cpu_tables_end[];
 
 /* The boot stacks: each starts with a guard page that libos::mm leaves unmapped. */
 extern char libos_main_stack_guard[], libos_main_stack_top[];

@@ -1,13 +1,15 @@
 /*
  * libos/mm.h: memory. One address space, identity mapped (virtual = physical).
  *
- *   0x0000_0000  page 0               never mapped: NULL dereferences fault
- *   0x0000_1000  low RAM (< 640 KiB)  page tables and pages from libos_page_alloc
+ *   0x0000_0000  the first 64 KiB     never mapped: NULL, and NULL plus an offset, fault
+ *   0x0001_0000  low RAM (< 640 KiB)  page tables only, mapped read-only (changed with CR0.WP off)
+ *   0x000a_0000  ROM, device memory   not mapped
  *   0x0010_0000  the image            .text R-X, .rodata R, .data/.bss RW (NX), .libos_syms R;
- *                                     the boot stacks' guard pages in .bss are unmapped
+ *                                     the boot stacks' guard pages are unmapped, the CPU's tables
+ *                                     (GDT, IDT, TSS) read-only
  *   image end    heap                 grows up through libos_heap_sbrk (newlib's malloc)
- *        ...     pages                libos_page_alloc takes from the top of the heap region
- *                                     once low RAM is used up
+ *        ...     page tables          taken from the top of the heap region once low RAM is used
+ *                                     up (XXX: those stay writable)
  *   RAM end
  * Other RAM regions of the firmware map are mapped RW, NX. Nothing else is mapped: device memory
  * is mapped by the driver that needs it.
@@ -30,9 +32,6 @@ void *libos_heap_sbrk(intptr_t incr);
 /* Bytes the heap may grow to in all, and bytes it uses now. */
 size_t libos_heap_size(void);
 size_t libos_heap_used(void);
-
-/* n zeroed, page-aligned, mapped RW pages for the kernel's own use, or NULL. Never freed. */
-void *libos_page_alloc(size_t n);
 
 /* Map device memory [phys, phys + size) uncached, RW, NX at the same address; NULL on failure. */
 void *libos_mmio_map(uint64_t phys, size_t size);

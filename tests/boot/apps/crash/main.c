@@ -4,6 +4,7 @@
  * The program must never get past the crash: if it does, it says so and exits 1.
  */
 #undef NDEBUG /* Release defines it; this file needs a live assert() */
+#include <alloca.h>
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,10 +95,93 @@ NOINLINE static int crash_divide_by_zero(void)
     return ten / zero;
 }
 
+/* A stack buffer overrun by a plain loop (no libc call for _FORTIFY_SOURCE to check): the stack
+ * protector's guard catches it when the function returns. */
+NOINLINE static int crash_smash_stack(void)
+{
+    char buf[16];
+    volatile char *p = buf; /* laundered: the compiler cannot see the overrun, so cannot drop it */
+    LAUNDER(p);
+    for (size_t i = 0; i < 64; i++)
+        p[i] = 'A';
+    return buf[1];
+}
+
+/* memcpy and strcpy past the end of a buffer of known size: _FORTIFY_SOURCE's checked calls. */
+NOINLINE static int crash_fortify_memcpy(void)
+{
+    char dst[8];
+    static const char src[64] = "sixty-four bytes of source";
+    size_t n = sizeof src;
+    LAUNDER(n);
+    memcpy(dst, src, n);
+    LAUNDER(dst[0]);
+    return dst[0];
+}
+
+NOINLINE static int crash_fortify_strcpy(void)
+{
+    char dst[8];
+    const char *src = "a string longer than eight bytes";
+    LAUNDER(src);
+    strcpy(dst, src);
+    LAUNDER(dst[0]);
+    return dst[0];
+}
+
+/* Stack allocations larger than the guard page: probes must fault in the guard page rather than
+ * jump over it into whatever lies below the stack. */
+NOINLINE static int crash_alloca(size_t n)
+{
+    volatile char *p = alloca(n);
+    p[0] = 1;
+    return p[0];
+}
+
+/* Low addresses: NULL plus a structure offset, and the page that used to hold the page tables. */
+NOINLINE static int crash_null_offset_read(void)
+{
+    volatile int *p = (volatile int *)0x4010;
+    LAUNDER(p);
+    return *p;
+}
+
+NOINLINE static int crash_write_low_page(void)
+{
+    volatile int *p = (volatile int *)0x1000;
+    LAUNDER(p);
+    *p = 0;
+    return 0;
+}
+
+/* The CPU's descriptor tables and the page tables, found where the CPU finds them. */
+NOINLINE static int crash_write_idt(void)
+{
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } idtr;
+    __asm__ volatile("sidt %0" : "=m"(idtr));
+    *(volatile uint64_t *)(uintptr_t)idtr.base = 0;
+    return 0;
+}
+
+NOINLINE static int crash_write_page_tables(void)
+{
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    *(volatile uint64_t *)(uintptr_t)(cr3 & ~0xfffull) = 0;
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);
 } crashes[] = {
+    {"write-idt", crash_write_idt},         {"write-page-tables", crash_write_page_tables},
+    {"stack-smash", crash_smash_stack},     {"fortify-memcpy", crash_fortify_memcpy},
+    {"fortify-strcpy", crash_fortify_strcpy}, {"null-offset", crash_null_offset_read},
+    {"write-low-page", crash_write_low_page},
     {"null-read", crash_null_read},         {"null-write", crash_null_write},
     {"abort", crash_call_abort},            {"write-rodata", crash_write_string_literal},
     {"write-code", crash_write_code},       {"exec-stack", crash_execute_stack},
@@ -110,6 +194,13 @@ int main(int argc, char **argv)
     printf("crashing: %s\n", what);
     fflush(stdout);
     int r = -1;
+    if (strcmp(what, "guard") == 0) { /* not a crash: the stack protector's guard of this boot */
+        extern uintptr_t __stack_chk_guard;
+        printf("stack guard: %016lx\n", (unsigned long)__stack_chk_guard);
+        return 0;
+    }
+    if (strcmp(what, "alloca") == 0 && argc > 2) /* alloca N */
+        r = crash_alloca(strtoul(argv[2], NULL, 0));
     if (strcmp(what, "stack-overflow") == 0)
         r = crash_recurse_forever(0);
     else if (strcmp(what, "assert") == 0)

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define NOINLINE_FN __attribute__((noinline, noclone))
+
 static int failures;
 #define CHECK(cond, ...)                                                                         \
     do {                                                                                         \
@@ -183,6 +185,14 @@ static int mutexes(void)
     pthread_mutex_unlock(&shared);
     struct timespec bad = {0, 1000000000};
     CHECK(pthread_mutex_timedlock(&shared, &bad) == EINVAL, "timedlock with a bad timespec");
+    /* A timed relock of a normal mutex deadlocks until its timeout, as POSIX says. */
+    pthread_mutex_lock(&shared);
+    struct timespec soon = in(CLOCK_REALTIME, 0.05);
+    double before = now(CLOCK_MONOTONIC);
+    int r = pthread_mutex_timedlock(&shared, &soon);
+    double waited = now(CLOCK_MONOTONIC) - before;
+    CHECK(r == ETIMEDOUT && waited >= 0.045, "timed relock gave %d after %.3f s", r, waited);
+    pthread_mutex_unlock(&shared);
     CHECK(pthread_mutex_destroy(&shared) == 0, "destroy");
     return failures != 0;
 }
@@ -279,6 +289,62 @@ static int overflow(void)
     pthread_setname_np(t, "deep-diver");
     pthread_join(t, NULL);
     printf("FAIL: the overflow was not caught\n");
+    return 1;
+}
+
+/* A frame far larger than the stack: stack-clash probes must hit the guard page, not whatever
+ * lies below it. */
+static NOINLINE_FN void *big_frame(void *arg)
+{
+    volatile char frame[128 * 1024];
+    frame[0] = (char)(uintptr_t)arg;
+    frame[sizeof frame - 1] = frame[0];
+    return (void *)(uintptr_t)frame[1000];
+}
+
+static int bigframe(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, big_frame, NULL); /* the default stack: 64 KiB */
+    pthread_setname_np(t, "big-frame");
+    pthread_join(t, NULL);
+    printf("FAIL: the 128 KiB frame did not fault\n");
+    return 1;
+}
+
+/* --- stack sizes out of range: errors, never a panic --------------------------------------- */
+static int stacksizes(void)
+{
+    pthread_attr_t a;
+    pthread_t t;
+    pthread_attr_init(&a);
+    CHECK(pthread_attr_setstacksize(&a, SIZE_MAX) == EINVAL, "SIZE_MAX accepted");
+    CHECK(pthread_attr_setstacksize(&a, SIZE_MAX - 4095) == EINVAL, "SIZE_MAX - 4095 accepted");
+    CHECK(pthread_attr_setstacksize(&a, 1) == EINVAL, "1 byte accepted");
+    CHECK(pthread_attr_setstacksize(&a, (size_t)1 << 40) == 0, "1 TiB refused by setstacksize");
+    CHECK(pthread_create(&t, &a, nothing, NULL) == EAGAIN, "1 TiB stack not EAGAIN");
+    CHECK(pthread_attr_setstacksize(&a, 256 * 1024) == 0, "256 KiB refused");
+    CHECK(pthread_create(&t, &a, nothing, NULL) == 0 && pthread_join(t, NULL) == 0, "256 KiB thread");
+    return failures != 0;
+}
+
+/* --- relocking a normal mutex: a report at once, even while other threads still run -------- */
+static void *busy_ticker(void *arg)
+{
+    for (int i = 0; i < 1000; i++)
+        usleep(1000);
+    return arg;
+}
+
+static int relock(void)
+{
+    static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_t t;
+    pthread_create(&t, NULL, busy_ticker, NULL);
+    pthread_mutex_lock(&m);
+    printf("relocking\n");
+    pthread_mutex_lock(&m);
+    printf("FAIL: relock returned\n");
     return 1;
 }
 
@@ -556,10 +622,11 @@ int main(int argc, char **argv)
     } tests[] = {{"churn", churn},         {"timing", timing},     {"mutexes", mutexes},
                  {"keys", keys},           {"semaphores", semaphores}, {"overflow", overflow},
                  {"deadlock", deadlock},   {"stdin", stdin_read},  {"poll", polling},
-                 {"pipe", pipes},         {"sync", sync_objects}};
+                 {"pipe", pipes},         {"sync", sync_objects}, {"bigframe", bigframe},
+                 {"stacksizes", stacksizes}, {"relock", relock}};
     for (unsigned i = 0; argc > 1 && i < sizeof tests / sizeof tests[0]; i++)
         if (strcmp(argv[1], tests[i].name) == 0)
             return tests[i].fn();
-    fprintf(stderr, "usage: test_threads churn|timing|mutexes|keys|semaphores|overflow|deadlock|stdin|poll|pipe|sync\n");
+    fprintf(stderr, "usage: test_threads churn|timing|mutexes|keys|semaphores|overflow|deadlock|stdin|poll|pipe|sync|bigframe|stacksizes|relock\n");
     return 2;
 }

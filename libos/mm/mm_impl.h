@@ -1,0 +1,17 @@
+/* Private to libos::mm: what mm.c shares with map.c. */
+#ifndef LIBOS_MM_IMPL_H
+#define LIBOS_MM_IMPL_H
+
+#include "mm_logic.h"
+
+/* The live page tables (their frame allocator is set by whoever changes them). */
+extern struct libos_pt libos_kernel_pt;
+
+/*
+ * n zeroed, page-aligned frames for page tables, or NULL; never freed. They come from RAM below
+ * the image, which is mapped read-only (write them with CR0.WP off), then from the top of the
+ * heap region.
+ */
+void *libos_pt_frame_alloc(size_t n);
+
+#endif
