@@ -23,12 +23,37 @@ static void *page_for_table(void *arg)
     return libos_pt_frame_alloc(1);
 }
 
-/* The live page tables, with new tables coming from libos_pt_frame_alloc. They are mapped
- * read-only: every change below runs with CR0.WP off. */
+/* The live page tables, with new tables coming from libos_pt_frame_alloc. */
 static struct libos_pt *kernel_pt(void)
 {
     libos_kernel_pt.alloc = page_for_table;
     return &libos_kernel_pt;
+}
+
+/*
+ * Set va's page to perms. The tables made at boot (below the image) are read-only, and changing
+ * them takes a CR0.WP round trip, which flushes the TLB: done for every thread, it made thread
+ * creation 6x slower under TCG. So the first change in a 2 MiB region moves it to a writable table
+ * of its own (a copy of a boot table, or the split of a 2 MiB page), and later changes there, such
+ * as the next thread's guard page, are plain writes.
+ */
+static int set_page(uintptr_t va, int perms)
+{
+    extern char __libos_image_start[];
+    struct libos_pt *pt = kernel_pt();
+    uint64_t *slot = libos_pt_slot(pt, va);
+    int r;
+    if (slot && !(*slot & PTE_LARGE) && (uintptr_t)slot >= (uintptr_t)__libos_image_start) {
+        r = libos_pt_set_page(pt, va, perms);
+    } else {
+        x86_write_protect(0);
+        r = slot && !(*slot & PTE_LARGE) ? libos_pt_copy_table(pt, va) : 0;
+        if (!r)
+            r = libos_pt_set_page(pt, va, perms);
+        x86_write_protect(1);
+    }
+    invlpg(va);
+    return r;
 }
 
 void *libos_mmio_map(uint64_t phys, size_t size)
@@ -53,14 +78,10 @@ void *libos_stack_alloc(size_t size)
     char *base = memalign(PAGE, size + PAGE);
     if (!base)
         return NULL;
-    x86_write_protect(0);
-    int r = libos_pt_set_page(kernel_pt(), (uintptr_t)base, MAP_GUARD);
-    x86_write_protect(1);
-    if (r) {
+    if (set_page((uintptr_t)base, MAP_GUARD) != 0) {
         free(base);
         return NULL;
     }
-    invlpg((uintptr_t)base);
     return base + PAGE;
 }
 
@@ -69,9 +90,6 @@ void libos_stack_free(void *stack)
     if (!stack)
         return;
     char *base = (char *)stack - PAGE;
-    x86_write_protect(0);
-    libos_pt_set_page(kernel_pt(), (uintptr_t)base, MAP_W); /* cannot fail: the table exists */
-    x86_write_protect(1);
-    invlpg((uintptr_t)base);
+    set_page((uintptr_t)base, MAP_W); /* cannot fail: the table exists, and is writable now */
     free(base);
 }

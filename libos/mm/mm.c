@@ -142,16 +142,8 @@ size_t libos_heap_used(void) { return heap_brk - heap_start; }
 
 void *libos_pt_frame_alloc(size_t n)
 {
-    /* Low RAM first (read-only, and useless to the heap), then the top of the heap region.
-     * XXX: tables from there stay writable: a stray write to one is not caught. */
-    for (size_t i = 0; i < nfree; i++) {
-        struct libos_range *r = &free_ram[i];
-        if (i != heap_region && r->end - r->start >= n * PAGE) {
-            r->start += n * PAGE;
-            memset((void *)(uintptr_t)(r->start - n * PAGE), 0, n * PAGE);
-            return (void *)(uintptr_t)(r->start - n * PAGE);
-        }
-    }
+    /* From the top of the heap region, mapped writable (see map.c for why). XXX: a stray write to
+     * one of these tables is not caught; they lie at the top of RAM, far from NULL. */
     if (n * PAGE > heap_end - heap_brk)
         return NULL;
     heap_end -= n * PAGE;

@@ -8,9 +8,8 @@
 extern struct libos_pt libos_kernel_pt;
 
 /*
- * n zeroed, page-aligned frames for page tables, or NULL; never freed. They come from RAM below
- * the image, which is mapped read-only (write them with CR0.WP off), then from the top of the
- * heap region.
+ * n zeroed, page-aligned frames for page tables made after boot, or NULL; never freed. They come
+ * from the top of the heap region and are writable, unlike the boot tables below the image.
  */
 void *libos_pt_frame_alloc(size_t n);
 

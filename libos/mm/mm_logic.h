@@ -59,6 +59,17 @@ int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, u
 #define PTE_GUARD (1ull << 9) /* a software bit: ignored by the CPU in a non-present entry */
 int libos_pt_set_page(struct libos_pt *pt, uint64_t va, int perms);
 
+/*
+ * Replace the page table (of 4 KiB pages) that maps va's 2 MiB region by a copy in a new frame:
+ * the same mappings, in a table of the caller's choosing. Returns 0, or -1 when no such table
+ * maps va or the allocation fails. The translations are unchanged: no TLB flush is needed.
+ */
+int libos_pt_copy_table(struct libos_pt *pt, uint64_t va);
+
+/* Where va's leaf entry is (the 2 MiB entry when a large page maps va), present or not; NULL
+ * when no table reaches it. */
+uint64_t *libos_pt_slot(const struct libos_pt *pt, uint64_t va);
+
 /* The raw leaf entry for va, present or not (0 when no table reaches it). */
 uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va);
 

@@ -95,17 +95,42 @@ int libos_pt_set_page(struct libos_pt *pt, uint64_t va, int perms)
     return 0;
 }
 
+int libos_pt_copy_table(struct libos_pt *pt, uint64_t va)
+{
+    uint64_t *slot = &pt->root[index_at(va, 3)];
+    for (int level = 2; level >= 1; level--) {
+        if (!(*slot & PTE_PRESENT) || (*slot & PTE_LARGE))
+            return -1;
+        slot = &table_of(*slot)[index_at(va, level)];
+    }
+    if (!(*slot & PTE_PRESENT) || (*slot & PTE_LARGE))
+        return -1;
+    uint64_t *copy = pt->alloc(pt->arg), *old = table_of(*slot);
+    if (!copy)
+        return -1;
+    for (unsigned i = 0; i < 512; i++)
+        copy[i] = old[i];
+    *slot = (uint64_t)(uintptr_t)copy | (*slot & ~PTE_ADDR);
+    return 0;
+}
+
+uint64_t *libos_pt_slot(const struct libos_pt *pt, uint64_t va)
+{
+    uint64_t *slot = &pt->root[index_at(va, 3)];
+    for (int level = 2; level >= 0; level--) {
+        if (!(*slot & PTE_PRESENT))
+            return NULL;
+        slot = &table_of(*slot)[index_at(va, level)];
+        if (level == 1 && (*slot & PTE_LARGE))
+            return slot;
+    }
+    return slot;
+}
+
 uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va)
 {
-    uint64_t e = pt->root[index_at(va, 3)];
-    for (int level = 2; level >= 0; level--) {
-        if (!(e & PTE_PRESENT))
-            return 0;
-        e = table_of(e)[index_at(va, level)];
-        if (level == 1 && (e & PTE_LARGE))
-            return e;
-    }
-    return e;
+    uint64_t *slot = libos_pt_slot(pt, va);
+    return slot ? *slot : 0;
 }
 
 uint64_t libos_pt_lookup(const struct libos_pt *pt, uint64_t va)

@@ -170,6 +170,31 @@ static void test_set_page(void)
     CHECK_EQ(PTE_GUARD, libos_pt_entry(&pt, 0x20000));
 }
 
+static void test_copy_table(void)
+{
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    CHECK_EQ(0, libos_pt_map(&pt, 0x100000, 0x100000, 0x3000, MAP_X));
+    uint64_t *before = libos_pt_slot(&pt, 0x101000);
+    uint64_t entry = *before;
+    int used = p->used;
+    /* A copy in a new frame: the same entries, reached through the new table. */
+    CHECK_EQ(0, libos_pt_copy_table(&pt, 0x101000));
+    CHECK_EQ(used + 1, p->used);
+    uint64_t *after = libos_pt_slot(&pt, 0x101000);
+    CHECK(after != before);
+    CHECK_EQ(entry, *after);
+    CHECK_EQ(0x102000 | PTE_PRESENT, libos_pt_lookup(&pt, 0x102000));
+    /* Changes now go to the copy only. */
+    CHECK_EQ(0, libos_pt_set_page(&pt, 0x101000, MAP_GUARD));
+    CHECK_EQ(PTE_GUARD, *after);
+    CHECK_EQ(entry, *before);
+    /* A large page, or nothing mapped: no table to copy. */
+    CHECK_EQ(0, libos_pt_map(&pt, 4 * MiB, 4 * MiB, 2 * MiB, MAP_W));
+    CHECK_EQ(-1, libos_pt_copy_table(&pt, 4 * MiB));
+    CHECK_EQ(-1, libos_pt_copy_table(&pt, 64 * MiB));
+}
+
 static void test_out_of_frames(void)
 {
     /* Every allocation the mapping needs fails in turn: -1, never a crash. */
@@ -194,6 +219,7 @@ int main(void)
     test_high_addresses();
     test_conflicts();
     test_set_page();
+    test_copy_table();
     test_out_of_frames();
     return CHECK_DONE();
 }

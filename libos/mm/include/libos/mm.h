@@ -2,14 +2,15 @@
  * libos/mm.h: memory. One address space, identity mapped (virtual = physical).
  *
  *   0x0000_0000  the first 64 KiB     never mapped: NULL, and NULL plus an offset, fault
- *   0x0001_0000  low RAM (< 640 KiB)  page tables only, mapped read-only (changed with CR0.WP off)
+ *   0x0001_0000  low RAM (< 640 KiB)  the boot page tables only, mapped read-only (changed with
+ *                                     CR0.WP off)
  *   0x000a_0000  ROM, device memory   not mapped
  *   0x0010_0000  the image            .text R-X, .rodata R, .data/.bss RW (NX), .libos_syms R;
  *                                     the boot stacks' guard pages are unmapped, the CPU's tables
  *                                     (GDT, IDT, TSS) read-only
  *   image end    heap                 grows up through libos_heap_sbrk (newlib's malloc)
- *        ...     page tables          taken from the top of the heap region once low RAM is used
- *                                     up (XXX: those stay writable)
+ *        ...     page tables          made after boot (splits for stack guard pages, device
+ *                                     memory): from the top of the heap region, writable
  *   RAM end
  * Other RAM regions of the firmware map are mapped RW, NX. Nothing else is mapped: device memory
  * is mapped by the driver that needs it.
