@@ -24,6 +24,8 @@
 /* Hide a pointer's origin from the optimizer (and from gcc's free() warnings), so the bug
  * happens as written. */
 #define LAUNDER(x) __asm__ volatile("" : "+r"(x))
+/* Make the bytes at p count as read, so a store before free() is not dropped as dead. */
+#define KEEP(p) __asm__ volatile("" : : "r"(p) : "memory")
 
 static int failed;
 
@@ -196,6 +198,7 @@ NOINLINE static void overflow_then_free(void)
     char *a = malloc(40), *b = malloc(40), *c = malloc(40);
     LAUNDER(a);
     memset(a, 'x', 48);
+    KEEP(a);
     free(a);
     survived();
     free(b);
@@ -209,6 +212,7 @@ NOINLINE static void overflow_into_free_block(void)
     free(b);
     LAUNDER(a);
     memset(a, 'x', 48);
+    KEEP(a);
     char *d = malloc(40);
     LAUNDER(d);
     survived();
@@ -221,6 +225,7 @@ NOINLINE static void overflow_into_top(void)
     char *a = malloc(40);
     LAUNDER(a);
     memset(a, 'x', 48);
+    KEEP(a);
     char *d = malloc(100);
     LAUNDER(d);
     survived();
