@@ -20,9 +20,12 @@ static int is_env_word(const char *w)
     return *w == '=';
 }
 
-/* prefix.key=value: a name made of [A-Za-z0-9_.-] containing a dot, then '='. */
+/* prefix.key=value: a name made of [A-Za-z0-9_.-] containing a dot, then '='. A "libos.key"
+ * word without '=' is one too, so that the boot refuses it by name instead of taking it for
+ * argv[1] (other dotted words without '=', such as "input.txt", are arguments). */
 static int is_param_word(const char *w)
 {
+    const char *word = w;
     int dot = 0;
     if (!is_alpha_(*w))
         return 0;
@@ -32,7 +35,7 @@ static int is_param_word(const char *w)
         else if (!is_alpha_(*w) && !is_digit(*w) && *w != '-')
             return 0;
     }
-    return dot && *w == '=';
+    return dot && (*w == '=' || strncmp(word, "libos.", 6) == 0);
 }
 
 static int appended_by_monitor(const char *w) { return strncmp(w, "virtio_mmio.device=", 19) == 0; }

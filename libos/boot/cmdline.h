@@ -6,7 +6,8 @@
  *           "..."  groups; inside, \" and \\ stand for " and \ (other backslashes stay).
  *           '...'  groups literally.
  *           \c     outside quotes stands for c.
- *   Leading words of the form prefix.key=value are kernel parameters (libos.verbose=1).
+ *   Leading words of the form prefix.key=value are kernel parameters (libos.verbose=1), and so
+ *   is a leading libos.key without a value (which the boot then refuses by name).
  *   Following leading words of the form NAME=value (NAME: [A-Za-z_][A-Za-z0-9_]*) are the
  *   environment. A word "--" ends both and is dropped. Every remaining word is argv[1..].
  *   Words starting with "virtio_mmio.device=" are kernel parameters wherever they stand, because

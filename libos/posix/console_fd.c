@@ -1,13 +1,25 @@
 /*
  * The console as a file: fds 0, 1 and 2. A character device with no line discipline: no echo,
- * and a read returns as soon as at least one byte arrived. Ctrl-D (0x04) at the start of a read
- * is end of file, as on a terminal.
+ * and a read returns as soon as at least one byte arrived.
+ *
+ * What stdin is, the runner says through a device it attaches (libos_console_stdin_mode; see
+ * docs/getting-started.md):
+ *   't'     a terminal typing into COM1. Ctrl-D (0x04) ends a read as in a terminal's canonical
+ *           mode: the bytes before it are returned, the Ctrl-D itself is consumed, and a Ctrl-D
+ *           that starts a read is end of file (0).
+ *   'n'     the host's stdin is /dev/null or an empty file: every read is end of file.
+ *   'r'     a pipe or file relayed by the runner. The first read or poll tells the relay to start
+ *           (libos_console_relay_ready). The relay frames the bytes: 0xff 0xff stands for 0xff
+ *           and 0xff 0x00 is the end of input; every other byte, Ctrl-D included, is data. The
+ *           end travels in the data's own stream, so it cannot overtake bytes still in flight,
+ *           and COM1 is the only device this needs.
  *
  * Waiting for input: the reading thread turns on the UART's receive interrupt and blocks; the
  * handler turns it off again and wakes readers and pollers, and the data stays in the UART until
  * read. Every image has this file (stdio reaches read()), but only images that link the
  * scheduler (threads, sleep, poll) can block: the scheduler and interrupt calls are weak
  * references. XXX: an image without them waits for input by polling the UART, spinning the CPU.
+ * XXX: fds 0-2 share one open file, so isatty(0) is true even when the host's stdin is a pipe.
  */
 #include <libos/console.h>
 #include <libos/fd.h>
@@ -23,9 +35,13 @@
 #pragma weak libos_irq_route_isa
 
 #define CTRL_D 0x04
+#define RELAY_ESC 0xff
 
 static struct libos_waitq readers = LIBOS_WAITQ_INIT("console input", 1);
-static int irq_state; /* 0: not set up yet, 1: routed, -1: no scheduler or no vector */
+static int irq_state;   /* 0: not set up yet, 1: routed, -1: no scheduler or no vector */
+static char stdin_mode; /* 0 until the first read or poll, then 't', 'n' or 'r' (see above) */
+static char relay_esc;  /* relay: the last byte taken was an unpaired 0xff */
+static char at_end;     /* no input will ever come: null, or the relay's end marker was read */
 
 static void input_arrived(void *arg)
 {
@@ -33,6 +49,17 @@ static void input_arrived(void *arg)
     libos_console_input_irq(0); /* the data stays in the UART until a reader takes it */
     libos_wake_all(&readers);
     libos_poll_wake();
+}
+
+/* The first read or poll: learn the mode and, when relayed, let the runner start sending. */
+static void stdin_start(void)
+{
+    if (stdin_mode)
+        return;
+    stdin_mode = libos_console_stdin_mode();
+    at_end = stdin_mode == 'n';
+    if (stdin_mode == 'r')
+        libos_console_relay_ready();
 }
 
 /* Route the UART's interrupt the first time a thread wants to wait for input. */
@@ -50,10 +77,26 @@ static int can_block(void)
 static ssize_t console_read(void *priv, void *buf, size_t n)
 {
     (void)priv;
-    if (n == 0)
-        return 0;
-    size_t got;
-    while ((got = libos_console_read_nonblock(buf, n)) == 0) {
+    unsigned char *p = buf;
+    stdin_start();
+    for (;;) {
+        size_t got = 0;
+        while (got < n && !at_end && libos_console_read_nonblock((char *)p + got, 1)) {
+            unsigned char c = p[got];
+            if (stdin_mode == 't' && c == CTRL_D)
+                return (ssize_t)got; /* consumed; at the start of a read, end of file */
+            if (stdin_mode == 'r' && (relay_esc || c == RELAY_ESC)) {
+                relay_esc = !relay_esc;
+                if (relay_esc)
+                    continue;            /* the first of a pair: look at the next byte */
+                at_end = c != RELAY_ESC; /* 0xff 0x00: the end; 0xff 0xff: one 0xff */
+                if (at_end)
+                    break;
+            }
+            got++;
+        }
+        if (got || n == 0 || at_end)
+            return (ssize_t)got;
         if (can_block()) {
             libos_console_input_irq(1);
             libos_wait(&readers, 0);
@@ -61,7 +104,6 @@ static ssize_t console_read(void *priv, void *buf, size_t n)
             x86_pause();
         }
     }
-    return ((char *)buf)[0] == CTRL_D ? 0 : (ssize_t)got;
 }
 
 static ssize_t console_write(void *priv, const void *buf, size_t n)
@@ -84,7 +126,8 @@ static short console_poll(void *priv, short events, int arm)
     (void)priv;
     short ready = events & POLLOUT; /* writes never block */
     if (events & POLLIN) {
-        if (libos_console_input_ready())
+        stdin_start();
+        if (at_end || libos_console_input_ready())
             ready |= POLLIN;
         else if (arm && can_block())
             libos_console_input_irq(1);

@@ -5,8 +5,9 @@ usage: boottest.py IMAGE [--machine M] [--mem SIZE] [--timeout SECS] [--expect-s
                    [--expect REGEX]... [--reject REGEX]...
                    [--expect-range REGEX LO HI]... [--expect-now REGEX SLACK]...
                    [--expect-lines N] [--min-seconds S] [--max-seconds S]
-                   [--send-after REGEX TEXT]...
-                   [--append LINE] [--runner-arg ARG]... [-- guest args...]
+                   [--send-after REGEX TEXT]... [--eof-after REGEX]
+                   [--stdin-data TEXT | --stdin-file FILE | --stdin-pattern N | --tty]
+                   [--append LINE] [--qemu-direct] [--runner-arg ARG]... [-- guest args...]
 
 The run passes when the runner's exit status is the expected one (default 0) AND every check on
 the output holds. The output searched is the guest console (stdout) followed by the runner's own
@@ -20,9 +21,21 @@ messages (stderr); regular expressions are Python's, in MULTILINE mode.
   --expect-lines N          the output has exactly N non-empty lines (e.g. one clear message)
   --min-seconds/--max-seconds  bounds on the host's wall-clock time for the whole run
   --send-after REGEX TEXT   once REGEX has appeared (after the previous send's match), write TEXT
-                            to the guest's serial input. TEXT takes Python escapes (\\n, \\x04).
+                            to the runner's stdin (a pipe, relayed; with --tty the terminal).
+                            TEXT takes Python escapes (\\n, \\x04).
+  --eof-after REGEX         once REGEX has appeared (after the sends), close the runner's stdin
+  --stdin-data TEXT         the runner's stdin is a pipe that gets TEXT (Python escapes) at once
+                            and is then closed
+  --stdin-file FILE         the runner's stdin is FILE
+  --stdin-pattern N         a pipe that gets N bytes, byte i being i % 256, at once, then closed
+  --tty                     the runner's stdin is a terminal (a pty; --send-after types on it)
+                            Without any of these, stdin is /dev/null (or a pipe if there are sends).
   --append LINE             pass LINE to QEMU's -append as it is (bypassing the runner's quoting,
                             to send command lines the runner would never produce)
+  --qemu-direct             run QEMU without the runner: the command libos-run --dry-run prints,
+                            plus -append LINE, under the same timeout; the status is QEMU's own
+                            (the guest's value v gives (v << 1) | 1), to test the guest's checks
+                            on input the runner refuses
   --runner-arg ARG          one more argument for libos-run
 
 The runner always gets --timeout (default 30 s), and this script kills it if it outlives that by
@@ -31,7 +44,9 @@ The runner always gets --timeout (default 30 s), and this script kills it if it 
 import argparse
 import codecs
 import os
+import pty
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -64,7 +79,14 @@ def parse_args(argv):
     p.add_argument("--max-seconds", type=float)
     p.add_argument("--send-after", nargs=2, action="append", default=[],
                    metavar=("REGEX", "TEXT"))
+    p.add_argument("--eof-after")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--stdin-data")
+    src.add_argument("--stdin-file")
+    src.add_argument("--stdin-pattern", type=int)
+    src.add_argument("--tty", action="store_true")
     p.add_argument("--append")
+    p.add_argument("--qemu-direct", action="store_true")
     p.add_argument("--runner-arg", action="append", default=[])
     args = p.parse_args(argv)
     args.guest = guest
@@ -91,24 +113,73 @@ class Reader(threading.Thread):
             return self.data.decode("utf-8", "replace")
 
 
-def run(args):
-    cmd = [RUNNER, args.image, "--machine", args.machine, "--timeout", str(args.timeout)]
+def unescape(text):
+    return codecs.decode(text, "unicode_escape").encode("latin-1")
+
+
+def qemu_command(args):
+    """The runner's QEMU command line (--dry-run) for this image, plus -append LINE."""
+    cmd = [RUNNER, args.image, "--machine", args.machine, "--dry-run"]
     if args.mem:
         cmd += ["--mem", args.mem]
-    if args.append is not None:
-        cmd += ["--qemu-arg", "-append", "--qemu-arg", args.append]
-    cmd += args.runner_arg
-    if args.guest:
-        cmd += ["--"] + args.guest
+    line = subprocess.run(cmd + args.runner_arg, stdout=subprocess.PIPE, check=True,
+                          stdin=subprocess.DEVNULL, text=True).stdout
+    cmd = ["timeout", "--kill-after=5", str(args.timeout)] + shlex.split(line)
+    return cmd + (["-append", args.append] if args.append is not None else [])
+
+
+def run(args):
+    if args.qemu_direct:
+        cmd = qemu_command(args)
+    else:
+        cmd = [RUNNER, args.image, "--machine", args.machine, "--timeout", str(args.timeout)]
+        if args.mem:
+            cmd += ["--mem", args.mem]
+        if args.append is not None:
+            cmd += ["--qemu-arg", "-append", "--qemu-arg", args.append]
+        cmd += args.runner_arg
+        if args.guest:
+            cmd += ["--"] + args.guest
     print("boottest: " + " ".join(repr(w) if not re.fullmatch(r"[\w./:=@%+,-]+", w) else w
                                   for w in cmd))
 
-    sends = [(re.compile(r, re.M), codecs.decode(t, "unicode_escape").encode("latin-1"))
-             for r, t in args.send_after]
+    sends = [(re.compile(r, re.M), unescape(t)) for r, t in args.send_after]
+    eof_after = re.compile(args.eof_after, re.M) if args.eof_after else None
+    data = None
+    if args.stdin_data is not None:
+        data = unescape(args.stdin_data)
+    elif args.stdin_pattern is not None:
+        data = bytes(i % 256 for i in range(args.stdin_pattern))
+    tty_master = None
+    if args.tty:
+        tty_master, stdin = pty.openpty()
+    elif args.stdin_file:
+        stdin = open(args.stdin_file, "rb")
+    elif sends or eof_after or data is not None:
+        stdin = subprocess.PIPE
+    else:
+        stdin = subprocess.DEVNULL
     start_wall, start = time.time(), time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if sends else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
+    if args.tty or args.stdin_file:
+        os.close(stdin) if args.tty else stdin.close()
+
+    def write(b):
+        if tty_master is not None:
+            os.write(tty_master, b)
+        else:
+            proc.stdin.write(b)
+            proc.stdin.flush()
+
+    if data is not None:  # from a thread: a large input may wait for the guest to read it
+        def feed():
+            try:
+                proc.stdin.write(data)
+                proc.stdin.close()
+            except (BrokenPipeError, ValueError):
+                pass
+        threading.Thread(target=feed, daemon=True).start()
     out, err = Reader(proc.stdout), Reader(proc.stderr)
     out.start()
     err.start()
@@ -119,10 +190,19 @@ def run(args):
             m = sends[0][0].search(out.text(), pos)
             if m:
                 print("boottest: sending %r after %r" % (sends[0][1], m.group(0)))
-                proc.stdin.write(sends[0][1])
-                proc.stdin.flush()
+                try:
+                    write(sends[0][1])
+                except (BrokenPipeError, OSError):
+                    pass
                 pos = m.end()
                 sends.pop(0)
+                continue
+        elif eof_after:
+            m = eof_after.search(out.text(), pos)
+            if m:
+                print("boottest: closing stdin after %r" % m.group(0))
+                proc.stdin.close()
+                eof_after = None
                 continue
         if time.monotonic() > deadline:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -133,8 +213,15 @@ def run(args):
     elapsed, end_wall = time.monotonic() - start, time.time()
     out.join(5)
     err.join(5)
-    if proc.stdin:
-        proc.stdin.close()
+    if proc.stdin and data is None:
+        try:
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    if tty_master is not None:
+        os.close(tty_master)
+    if eof_after:
+        sends.append(eof_after)
     return status, out.text(), err.text(), elapsed, start_wall, end_wall, killed, sends
 
 
@@ -155,7 +242,7 @@ def check(args):
     result(not killed, "the runner ended by itself (%.2f s)" % elapsed)
     result(status == args.expect_status,
            "runner exit status %d, expected %d" % (status, args.expect_status))
-    result(not unsent, "every --send-after pattern appeared (%d unsent)" % len(unsent))
+    result(not unsent, "every --send-after/--eof-after pattern appeared (%d unsent)" % len(unsent))
     for r in args.expect:
         result(re.search(r, text, re.M) is not None, "output matches %r" % r)
     for r in args.reject:

@@ -111,7 +111,9 @@ static void test_kinds(void)
     CHECK_PARSE("=1", WORDS("=1"), NONE, NONE);
     CHECK_PARSE(".a=1", WORDS(".a=1"), NONE, NONE);
     CHECK_PARSE("foo.bar-baz_2=v", NONE, NONE, WORDS("foo.bar-baz_2=v"));
-    CHECK_PARSE("libos.verbose", WORDS("libos.verbose"), NONE, NONE);
+    /* libos.key without a value is still ours (the boot refuses it); other dotted words are not. */
+    CHECK_PARSE("libos.verbose", NONE, NONE, WORDS("libos.verbose"));
+    CHECK_PARSE("input.txt libos.verbose", WORDS("input.txt", "libos.verbose"), NONE, NONE);
     /* "--" ends the leading part and is dropped; a later "--" is an argument. */
     CHECK_PARSE("-- X=1", WORDS("X=1"), NONE, NONE);
     CHECK_PARSE("G=1 -- X=1 -- b", WORDS("X=1", "--", "b"), WORDS("G=1"), NONE);

@@ -34,4 +34,20 @@ int libos_console_input_ready(void);
 #define LIBOS_CONSOLE_ISA_IRQ 4
 void libos_console_input_irq(int enable);
 
+/*
+ * What the host's stdin is, as toolchain/libos-run says with the read-back value of QEMU's debug
+ * console device (isa-debugcon at port 0x4f0) it attaches: 'n' (/dev/null or an empty file: no
+ * input, ever) or 'r' (a pipe or a file, relayed), and 't' (a terminal on COM1) when there is no
+ * such device, as with a bare `qemu -kernel`. A device rather than a command-line word: the
+ * command line stays the user's, and its 4095 bytes with it.
+ */
+char libos_console_stdin_mode(void);
+
+/*
+ * Tell the runner's stdin relay that COM1 may now receive (a byte to the debug console): it
+ * forwards nothing before, because turning the FIFOs on discards what already arrived. The
+ * relay's framing is described in libos/posix/console_fd.c.
+ */
+void libos_console_relay_ready(void);
+
 #endif
