@@ -21,7 +21,7 @@ _Noreturn void libos_exit(int status)
     if (status == LIBOS_EXIT_PANIC) {
         v = 127;
     } else if ((status & 0xff) >= 125) {
-        libos_printk("libos: exit status %d is reported as 125 (QEMU's exit device carries 7 bits)\n",
+        libos_printk("libos: exit status %d is reported as 125 (the exit device has 7 bits)\n",
                      status & 0xff);
         v = 126;
     } else {

@@ -13,8 +13,8 @@ uintptr_t __stack_chk_guard;
 
 /*
  * A new guard at every boot: RDRAND where the CPU has it (one try: on failure it gives 0), mixed
- * with the TSC (at the PVH entry and now; the host's cycle counter under TCG) and the CMOS clock,
- * through splitmix64's finaliser. The low byte is zero, so a string copy that runs over a buffer
+ * with the TSC (at the PVH entry and now; the host's cycle counter under TCG) and the CMOS clock.
+ * The low byte is zero, so a string copy that runs over a buffer
  * stops short of reproducing the guard. Runs first in the start sequence; the one function active
  * then (libos_boot_main) never returns, so nothing checks the old value.
  */
@@ -29,10 +29,9 @@ __attribute__((no_stack_protector)) void libos_stack_guard_init(void)
         x86_outb(0x70, reg);
         z = z * 0x100000001b3ull + x86_inb(0x71);
     }
-    z ^= hw;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    __stack_chk_guard = (uintptr_t)((z ^ (z >> 31)) & ~0xffull);
+    /* One multiplication spreads the TSC's fast-changing low bits over the word; the shift then
+     * zeroes the low byte without dropping them. */
+    __stack_chk_guard = (uintptr_t)(((z ^ hw) * 0x9e3779b97f4a7c15ull) << 8);
 }
 
 static const char *function_at(uintptr_t addr)

@@ -161,10 +161,10 @@ const char *libos_fault_describe(uintptr_t addr)
     if (addr >= (uintptr_t)__libos_text_start && addr < (uintptr_t)__libos_rodata_end)
         return "access to the image's read-only code or constants";
     if (addr >= (uintptr_t)__libos_cpu_tables_start && addr < (uintptr_t)__libos_cpu_tables_end)
-        return "access to the CPU's tables (GDT, IDT, TSS), which are read-only";
+        return "access to the CPU's tables (GDT, IDT, TSS)";
     if (addr < (uintptr_t)__libos_image_start) /* all that is mapped there is page tables */
-        return libos_pt_lookup(&libos_kernel_pt, addr) ? "access to the page tables, which are read-only"
-                                                       : "access to low memory, which is not mapped";
+        return libos_pt_lookup(&libos_kernel_pt, addr) ? "access to the page tables"
+                                                       : "access to unmapped low memory";
     if (addr >= ram_top)
         return "address beyond the end of RAM";
     return NULL;

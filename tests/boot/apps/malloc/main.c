@@ -146,9 +146,14 @@ NOINLINE static void free_twice(void)
 }
 
 /* The last block before top merges into top when freed: the second free finds it in top. */
+/* A block larger than any free fragment comes from the top of the heap, whatever allocated
+ * before main (a thread or interrupt stack's memalign leaves fragments): freeing it merges it
+ * into the top. */
+#define FROM_TOP (1 << 20)
+
 NOINLINE static void free_twice_merged(void)
 {
-    char *a = malloc(40);
+    char *a = malloc(FROM_TOP);
     LAUNDER(a);
     free(a);
     free(a);
@@ -222,11 +227,11 @@ NOINLINE static void overflow_into_free_block(void)
 /* The last block's overflow reaches top's header: the next malloc from top sees it. */
 NOINLINE static void overflow_into_top(void)
 {
-    char *a = malloc(40);
+    char *a = malloc(FROM_TOP);
     LAUNDER(a);
-    memset(a, 'x', 48);
+    memset(a, 'x', FROM_TOP + 16); /* its usable size is FROM_TOP + 8: 8 more reach top's size */
     KEEP(a);
-    char *d = malloc(100);
+    char *d = malloc(FROM_TOP); /* from the top again: no free fragment is this large */
     LAUNDER(d);
     survived();
 }
