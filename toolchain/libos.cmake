@@ -43,9 +43,9 @@ function(libos_library name)
     target_include_directories(libos_${name} PUBLIC
       $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
     target_link_libraries(libos_${name} PUBLIC $<BUILD_INTERFACE:libos::target>)
-    # Optimised builds of libos itself favour size: most of it runs once (boot) or rarely, and
-    # the hello goal is 12 KiB of libos code. A library with a hot path may ask for -O2.
-    target_compile_options(libos_${name} PRIVATE $<$<CONFIG:Release,MinSizeRel>:-Os>)
+    # Optimised builds of libos itself favour size (-Oz: gcc 12's smallest): most of it runs once
+    # (boot) or rarely, and the hello goal is 12 KiB of libos code. A hot path asks for -O2.
+    target_compile_options(libos_${name} PRIVATE $<$<CONFIG:Release,MinSizeRel>:-Oz>)
   else()
     add_library(libos_${name} INTERFACE)
     target_include_directories(libos_${name} INTERFACE

@@ -89,6 +89,7 @@ static void read_start_info(uintptr_t pa)
     if (n >= sizeof cmdline_original)
         boot_failed("command line too long (%zu bytes, at most %d)", n, LIBOS_CMDLINE_MAX - 1);
     memcpy(cmdline_original, cl, n + 1);
+    memcpy(cmdline_words, cl, n + 1); /* the parser's copy, split in place */
     bi->cmdline = cmdline_original;
 }
 
@@ -155,7 +156,6 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
     read_start_info(start_info); /* memory map, command line, initrd */
     libos_mm_init();             /* page tables (W^X, guard pages), heap */
 
-    memcpy(cmdline_words, cmdline_original, sizeof cmdline_words);
     if (libos_cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
         boot_failed("command line: %s (column %ld of '%s')", err.reason, err.column, cmdline_original);
     params = cl.params;

@@ -91,26 +91,29 @@ void libos_mm_init(void)
         if (ram[i].end > ram_top)
             ram_top = ram[i].end;
     }
-    /* The image, range after range in address order, each with its permissions (W^X); the boot
-     * stacks' guard pages (in .stacks, before .bss) unmapped, the CPU's tables read-only. */
-    uintptr_t g1 = (uintptr_t)libos_main_stack_guard, g2 = (uintptr_t)libos_trap_stack_guard;
-    if (g1 > g2)
-        g1 = g2, g2 = (uintptr_t)libos_main_stack_guard;
-    const struct {
-        uintptr_t end;
+    /* The image, range after range in address order (libos.ld puts the main stack before the
+     * exception stack in .stacks, and .stacks before .bss), each with its permissions (W^X):
+     * the boot stacks' guard pages unmapped, the CPU's tables read-only. */
+    static const struct {
+        const char *end;
         unsigned perms;
     } image[] = {
-        {(uintptr_t)__libos_text_end, MAP_X},     {(uintptr_t)__libos_rodata_end, MAP_R},
-        {g1, MAP_W},                              {g1 + PAGE, (unsigned)MAP_GUARD},
-        {g2, MAP_W},                              {g2 + PAGE, (unsigned)MAP_GUARD},
-        {(uintptr_t)__libos_cpu_tables_start, MAP_W}, {(uintptr_t)__libos_cpu_tables_end, MAP_R},
-        {(uintptr_t)__libos_bss_end, MAP_W},      {image_end, MAP_R}, /* .libos_syms */
+        {__libos_text_end, MAP_X},
+        {__libos_rodata_end, MAP_R},
+        {libos_main_stack_guard, MAP_W},
+        {libos_main_stack_guard + PAGE, (unsigned)MAP_GUARD},
+        {libos_trap_stack_guard, MAP_W},
+        {libos_trap_stack_guard + PAGE, (unsigned)MAP_GUARD},
+        {__libos_cpu_tables_start, MAP_W},
+        {__libos_cpu_tables_end, MAP_R},
+        {__libos_bss_end, MAP_W},
     };
     uintptr_t start = (uintptr_t)__libos_image_start;
     for (size_t i = 0; i < sizeof image / sizeof image[0]; i++) {
-        map_or_fail(&pt, start, image[i].end, image[i].perms);
-        start = align_up(image[i].end);
+        map_or_fail(&pt, start, (uintptr_t)image[i].end, image[i].perms);
+        start = align_up((uintptr_t)image[i].end);
     }
+    map_or_fail(&pt, start, image_end, MAP_R); /* .libos_syms */
     if (bi->initrd_size)
         map_or_fail(&pt, bi->initrd_base, bi->initrd_base + bi->initrd_size, MAP_R);
     x86_write_cr3((uintptr_t)pt.root);

@@ -199,6 +199,11 @@ int main(int argc, char **argv)
         printf("stack guard: %016lx\n", (unsigned long)__stack_chk_guard);
         return 0;
     }
+    if (strcmp(what, "sse") == 0) { /* not a crash here: one SSE instruction (see runner tests) */
+        __asm__ volatile("xorps %%xmm0, %%xmm0" ::: "xmm0");
+        printf("after SSE\n");
+        return 0;
+    }
     if (strcmp(what, "alloca") == 0 && argc > 2) /* alloca N */
         r = crash_alloca(strtoul(argv[2], NULL, 0));
     if (strcmp(what, "stack-overflow") == 0)
