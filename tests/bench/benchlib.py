@@ -105,3 +105,18 @@ def load_note():
 
 def kib(n):
     return f"{n / 1024:.1f} KiB"
+
+
+def parse_figures(out, names):
+    """{name: value} from a benchmark program's lines "<name> <ns per op> <count>"."""
+    figures = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] in names:
+            figures[parts[0]] = float(parts[1])
+    return figures
+
+
+def median_figures(runs, names):
+    """The median of each figure over runs (lists of parse_figures results) that all have it."""
+    return {n: statistics.median(r[n] for r in runs) for n in names if all(n in r for r in runs)}

@@ -18,7 +18,6 @@ checks cost). Medians of --runs runs. Figures only: nothing is asserted.
 """
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,16 +32,11 @@ DEBIAN_MIMALLOC = "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
 
 
 def parse(out):
-    figures = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] in NAMES:
-            figures[parts[0]] = float(parts[1])
-    return figures
+    return benchlib.parse_figures(out, NAMES)
 
 
 def medians(runs):
-    return {n: statistics.median(r[n] for r in runs) for n in NAMES if all(n in r for r in runs)}
+    return benchlib.median_figures(runs, NAMES)
 
 
 def run_libos(image, runs, extra=()):

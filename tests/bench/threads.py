@@ -21,7 +21,6 @@ Goals: switches and create+join at least 10x cheaper than Linux native; idle hos
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,16 +34,11 @@ NAMES = ["yield", "create", "mutex", "condvar"]
 
 
 def parse(out):
-    figures = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] in NAMES:
-            figures[parts[0]] = float(parts[1])
-    return figures
+    return benchlib.parse_figures(out, NAMES)
 
 
 def medians(runs):
-    return {n: statistics.median(r[n] for r in runs) for n in NAMES if all(n in r for r in runs)}
+    return benchlib.median_figures(runs, NAMES)
 
 
 def run_libos(image, runs, extra=()):

@@ -21,17 +21,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void report(const char *name, double ns, long count)
-{
-    printf("%s %.1f %ld\n", name, ns / count, count);
-}
+#include "../bench.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 

@@ -17,17 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void report(const char *name, double ns, long count)
-{
-    printf("%s %.1f %ld\n", name, ns / count, count);
-}
+#include "../bench.h"
 
 /* --- yield ping-pong ----------------------------------------------------------------------- */
 static volatile long turns;
