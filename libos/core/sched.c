@@ -16,6 +16,7 @@
 #include <libos/trap.h>
 
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 void libos_switch(uint64_t *save_sp, uint64_t new_sp);
@@ -329,3 +330,16 @@ void libos_thread_detach(struct libos_thread *t)
     else
         t->detached = 1;
 }
+
+const char *libos_thread_get_name(const struct libos_thread *t) { return t->name; }
+
+int libos_thread_set_name(struct libos_thread *t, const char *name)
+{
+    if (strlen(name) >= sizeof t->name)
+        return -ERANGE;
+    strcpy(t->name, name);
+    return 0;
+}
+
+int libos_thread_is_main(const struct libos_thread *t) { return !t->stack; }
+int libos_thread_has_exited(const struct libos_thread *t) { return t->state == LIBOS_EXITED; }

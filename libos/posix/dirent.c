@@ -1,11 +1,12 @@
 /*
- * Directory streams. The one directory that exists is the root (root.h), which holds no entries
- * but "." and "..". A DIR reads through an fd from open(), so dirfd, fdopendir and fchdir work as
- * they will on a file system.
- * XXX: the entries are the root's whatever the fd; a file system will add a readdir op to
- * struct libos_file_ops.
+ * Directory streams over an fd's readdir op (libos::vfs): a DIR reads through an fd from open(),
+ * so dirfd, fdopendir and fchdir work on every file system alike.
  */
 #define _GNU_SOURCE /* qsort_r, scandirat, versionsort */
+#include "posix_impl.h"
+
+#include <libos/vfs.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,12 +17,8 @@
 
 struct __libos_dir {
     int fd;
-    long pos; /* index of the next entry */
     struct dirent entry;
 };
-
-static const char *const root_entries[] = {".", ".."};
-#define ROOT_ENTRIES ((long)(sizeof root_entries / sizeof root_entries[0]))
 
 DIR *fdopendir(int fd)
 {
@@ -34,7 +31,6 @@ DIR *fdopendir(int fd)
     if (!d)
         return errno = ENOMEM, NULL;
     d->fd = fd;
-    d->pos = 0;
     return d;
 }
 
@@ -52,27 +48,31 @@ DIR *opendir(const char *path)
     return d;
 }
 
-/* The directory's next entry into *e; 0 at the end. */
+/* The directory's next entry into *e: 1, or 0 at the end (or on an error, with errno set). */
 static int next_entry(DIR *d, struct dirent *e)
 {
-    if (d->pos < 0 || d->pos >= ROOT_ENTRIES)
-        return 0;
-    *e = (struct dirent){.d_ino = 1, .d_off = d->pos + 1, .d_reclen = sizeof *e, .d_type = DT_DIR};
-    strcpy(e->d_name, root_entries[d->pos++]);
-    return 1;
+    int r = libos_vfs_readdir(d->fd, e);
+    if (r > 0)
+        e->d_off = lseek(d->fd, 0, SEEK_CUR);
+    return (int)libos_posix_ret(r) > 0;
 }
 
 struct dirent *readdir(DIR *d) { return next_entry(d, &d->entry) ? &d->entry : NULL; }
 
 int readdir_r(DIR *__restrict d, struct dirent *__restrict e, struct dirent **__restrict result)
 {
+    int saved = errno;
+    errno = 0;
     *result = next_entry(d, e) ? e : NULL;
-    return 0;
+    int err = errno;
+    errno = saved;
+    return err;
 }
 
-void rewinddir(DIR *d) { d->pos = 0; }
-long telldir(DIR *d) { return d->pos; }
-void seekdir(DIR *d, long pos) { d->pos = pos; }
+/* An entry's position is the directory fd's offset: its index. */
+void rewinddir(DIR *d) { lseek(d->fd, 0, SEEK_SET); }
+long telldir(DIR *d) { return lseek(d->fd, 0, SEEK_CUR); }
+void seekdir(DIR *d, long pos) { lseek(d->fd, pos, SEEK_SET); }
 int dirfd(DIR *d) { return d->fd; }
 
 /* Frees the stream and hands its fd back. */
@@ -148,16 +148,18 @@ int scandir(const char *path, struct dirent ***list, int (*filter)(const struct 
     return d ? scan(d, list, filter, compar) : -1;
 }
 
-/* Every directory is the root, so a path relative to dirfd names what it names from "/". */
+/* A relative path from dirfd: the directory opened through openat. */
 int scandirat(int dirfd, const char *path, struct dirent ***list,
               int (*filter)(const struct dirent *), compare_fn *compar)
 {
-    struct stat st;
-    if (path[0] != '/' && dirfd != AT_FDCWD) {
-        if (fstat(dirfd, &st) < 0)
-            return -1;
-        if (!S_ISDIR(st.st_mode))
-            return errno = ENOTDIR, -1;
+    int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int err = errno;
+        close(fd);
+        return errno = err, -1;
     }
-    return scandir(path, list, filter, compar);
+    return scan(d, list, filter, compar);
 }

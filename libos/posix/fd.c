@@ -1,219 +1,86 @@
 /*
- * The fd table and the system calls that act on any fd. newlib calls the plain POSIX names
- * (read, write, ...) for x86_64-elf. An fd points at an open file (ops, private pointer, flags);
- * dup'ed fds share it, and its close op runs when the last of them closes.
+ * The system calls on fds, as newlib and programs call them (plain POSIX names for x86_64-elf):
+ * thin calls into libos::vfs, which does the work and returns negative errnos.
  */
-#include <libos/config.h>
-#include <libos/fd.h>
-#include <libos/sched.h>
+#include "posix_impl.h"
 
-#include <errno.h>
+#include <libos/vfs.h>
+
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-struct open_file {
-    const struct libos_file_ops *ops;
-    void *priv;
-    int refs;
-    int status_flags; /* O_NONBLOCK, O_APPEND: what F_GETFL/F_SETFL see */
-};
+#define RET(expr) libos_posix_ret(expr)
 
-extern const struct libos_file_ops libos_console_ops;
-
-/* Threads in poll()/select() wait here. The scheduler is a weak reference: an image without
- * threads has no pollers to wake, and does not carry the scheduler for this. */
-#pragma weak libos_wake_all
-struct libos_waitq libos_poll_waitq = LIBOS_WAITQ_INIT("poll or select", 1);
-
-void libos_poll_wake(void)
+/* Writing where no reader is left raises SIGPIPE, as a Unix kernel does, then fails EPIPE. Only
+ * what can have no reader (a pipe, later a socket) brings the signal code in (pipe.c). */
+static long written(long r)
 {
-    if (libos_poll_waitq.head)
-        libos_wake_all(&libos_poll_waitq);
-}
-
-static struct open_file files[LIBOS_FD_MAX];
-static struct open_file *fds[LIBOS_FD_MAX];
-static char cloexec[LIBOS_FD_MAX];
-
-/* Called by the boot sequence: stdin, stdout and stderr are the console. */
-void libos_posix_init(void)
-{
-    files[0] = (struct open_file){&libos_console_ops, 0, 3, O_RDWR};
-    fds[0] = fds[1] = fds[2] = &files[0];
-}
-
-static int fail(int err)
-{
-    errno = err;
-    return -1;
-}
-
-static int lowest_free_fd(int from)
-{
-    for (int fd = from; fd < LIBOS_FD_MAX; fd++)
-        if (!fds[fd])
-            return fd;
-    return -1;
-}
-
-int libos_fd_install(const struct libos_file_ops *ops, void *priv)
-{
-    int fd = lowest_free_fd(0);
-    if (fd < 0)
-        return -EMFILE;
-    for (int i = 0; i < LIBOS_FD_MAX; i++) {
-        if (files[i].refs == 0) {
-            files[i] = (struct open_file){ops, priv, 1, O_RDWR};
-            fds[fd] = &files[i];
-            cloexec[fd] = 0;
-            return fd;
-        }
-    }
-    return -ENFILE;
-}
-
-static struct open_file *file_of(int fd)
-{
-    return (fd >= 0 && fd < LIBOS_FD_MAX) ? fds[fd] : NULL;
-}
-
-const struct libos_file_ops *libos_fd_get(int fd, void **priv)
-{
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return NULL;
-    *priv = f->priv;
-    return f->ops;
-}
-
-/* With O_NONBLOCK, an fd that is not ready fails with EAGAIN instead of blocking. */
-static int would_block(struct open_file *f, short event)
-{
-    return (f->status_flags & O_NONBLOCK) && f->ops->poll && !(f->ops->poll(f->priv, event, 0) & event);
+    if (r == -EPIPE && libos_posix_sigpipe)
+        libos_posix_sigpipe();
+    return RET(r);
 }
 
 /* newlib declares read and write returning int for this target. */
-int read(int fd, void *buf, size_t n)
+int read(int fd, void *buf, size_t n) { return (int)RET(libos_vfs_read(fd, buf, n)); }
+int write(int fd, const void *buf, size_t n) { return (int)written(libos_vfs_write(fd, buf, n)); }
+ssize_t pread(int fd, void *buf, size_t n, off_t off) { return RET(libos_vfs_pread(fd, buf, n, off)); }
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-    struct open_file *f = file_of(fd);
-    if (!f || !f->ops->read)
-        return fail(EBADF);
-    if (n && would_block(f, POLLIN))
-        return fail(EAGAIN);
-    ssize_t r = f->ops->read(f->priv, buf, n);
-    return r < 0 ? fail((int)-r) : (int)r;
+    return written(libos_vfs_pwrite(fd, buf, n, off));
 }
+off_t lseek(int fd, off_t off, int whence) { return RET(libos_vfs_lseek(fd, off, whence)); }
+int fstat(int fd, struct stat *st) { return (int)RET(libos_vfs_fstat(fd, st)); }
+int close(int fd) { return (int)RET(libos_vfs_close(fd)); }
+int dup(int fd) { return (int)RET(libos_vfs_dup(fd, 0)); }
+int dup2(int fd, int fd2) { return (int)RET(libos_vfs_dup2(fd, fd2)); }
+int fsync(int fd) { return (int)RET(libos_vfs_fsync(fd)); }
+int fdatasync(int fd) { return fsync(fd); }
+int ftruncate(int fd, off_t length) { return (int)RET(libos_vfs_ftruncate(fd, length)); }
+int fchmod(int fd, mode_t mode) { return (int)RET(libos_vfs_fchmod(fd, mode)); }
+int fchown(int fd, uid_t uid, gid_t gid) { return (int)RET(libos_vfs_fchown(fd, uid, gid)); }
 
-int write(int fd, const void *buf, size_t n)
-{
-    struct open_file *f = file_of(fd);
-    if (!f || !f->ops->write)
-        return fail(EBADF);
-    if (n && would_block(f, POLLOUT))
-        return fail(EAGAIN);
-    ssize_t r = f->ops->write(f->priv, buf, n);
-    return r < 0 ? fail((int)-r) : (int)r;
-}
-
-off_t lseek(int fd, off_t offset, int whence)
-{
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return fail(EBADF);
-    if (!f->ops->lseek)
-        return fail(ESPIPE);
-    off_t r = f->ops->lseek(f->priv, offset, whence);
-    return r < 0 ? fail((int)-r) : r;
-}
-
-int fstat(int fd, struct stat *st)
-{
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return fail(EBADF);
-    *st = (struct stat){0};
-    int r = f->ops->fstat ? f->ops->fstat(f->priv, st) : 0;
-    return r < 0 ? fail(-r) : 0;
-}
-
+/* A terminal is a character device with a terminal's number: the console (Linux's 5,1), not
+ * /dev/null or a pipe. */
 int isatty(int fd)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return 0;
-    if (!S_ISCHR(st.st_mode))
+    if (!S_ISCHR(st.st_mode) || (st.st_rdev >> 8) != 5)
         return errno = ENOTTY, 0;
     return 1;
 }
 
-int close(int fd)
-{
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return fail(EBADF);
-    fds[fd] = NULL;
-    if (--f->refs > 0 || !f->ops->close)
-        return 0;
-    int r = f->ops->close(f->priv);
-    return r < 0 ? fail(-r) : 0;
-}
-
-static int dup_to(struct open_file *f, int fd)
-{
-    f->refs++;
-    fds[fd] = f;
-    cloexec[fd] = 0;
-    return fd;
-}
-
-int dup(int fd)
-{
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return fail(EBADF);
-    int nfd = lowest_free_fd(0);
-    return nfd < 0 ? fail(EMFILE) : dup_to(f, nfd);
-}
-
-int dup2(int fd, int fd2)
-{
-    struct open_file *f = file_of(fd);
-    if (!f || fd2 < 0 || fd2 >= LIBOS_FD_MAX)
-        return fail(EBADF);
-    if (fd == fd2)
-        return fd2;
-    if (fds[fd2])
-        close(fd2);
-    return dup_to(f, fd2);
-}
-
 int fcntl(int fd, int cmd, ...)
 {
-    struct open_file *f = file_of(fd);
-    if (!f)
-        return fail(EBADF);
     va_list ap;
     va_start(ap, cmd);
     int arg = va_arg(ap, int);
     va_end(ap);
-    switch (cmd) {
-    case F_DUPFD: {
-        int nfd = arg >= 0 ? lowest_free_fd(arg) : -1;
-        return nfd < 0 ? fail(arg < 0 ? EINVAL : EMFILE) : dup_to(f, nfd);
-    }
-    case F_GETFD:
-        return cloexec[fd] ? FD_CLOEXEC : 0;
-    case F_SETFD:
-        cloexec[fd] = (arg & FD_CLOEXEC) != 0;
-        return 0;
-    case F_GETFL:
-        return f->status_flags;
-    case F_SETFL:
-        f->status_flags = (f->status_flags & O_ACCMODE) | (arg & (O_NONBLOCK | O_APPEND));
-        return 0;
-    default:
-        return fail(EINVAL);
-    }
+    return (int)RET(libos_vfs_fcntl(fd, cmd, arg));
+}
+
+/* Every terminal fd is the console. */
+static const char console_name[] = "/dev/console";
+
+int ttyname_r(int fd, char *buf, size_t size)
+{
+    if (!isatty(fd))
+        return errno; /* EBADF or ENOTTY */
+    if (size < sizeof console_name)
+        return ERANGE;
+    memcpy(buf, console_name, sizeof console_name);
+    return 0;
+}
+
+char *ttyname(int fd)
+{
+    static char name[sizeof console_name];
+    int err = ttyname_r(fd, name, sizeof name);
+    if (err)
+        return errno = err, NULL;
+    return name;
 }

@@ -28,16 +28,6 @@ int seteuid(uid_t uid) { return become(uid); }
 int setgid(gid_t gid) { return become(gid); }
 int setegid(gid_t gid) { return become(gid); }
 
-/* Kept for the day files can be created; nothing reads it yet. */
-static mode_t creation_mask = 022;
-
-mode_t umask(mode_t mask)
-{
-    mode_t old = creation_mask;
-    creation_mask = mask & 0777;
-    return old;
-}
-
 /* One program and one CPU: the value is kept and reported, and changes nothing. The program is
  * the superuser, so it may lower its nice value too. */
 static int nice_value;

@@ -71,7 +71,7 @@ static void release(struct __lock *l)
     if (!l || --l->count > 0)
         return;
     l->owner = NULL;
-    if (l->waiters.head)
+    if (!libos_waitq_empty(&l->waiters))
         libos_wake_one(&l->waiters);
 }
 

@@ -26,7 +26,7 @@ static struct libos_waitq once_waiters = LIBOS_WAITQ_INIT("pthread_once", 0);
 struct pthread *libos_pthread_new_self(void)
 {
     struct libos_thread *t = libos_thread_self();
-    struct pthread *p = t->stack ? calloc(1, sizeof *p) : &main_pthread;
+    struct pthread *p = libos_thread_is_main(t) ? &main_pthread : calloc(1, sizeof *p);
     if (!p)
         libos_panic("out of memory for a thread control block");
     p->thread = t;
@@ -169,7 +169,7 @@ int pthread_detach(pthread_t th)
     if (p->detached)
         return EINVAL;
     p->detached = 1;
-    int exited = p->thread->state == LIBOS_EXITED;
+    int exited = libos_thread_has_exited(p->thread);
     libos_thread_detach(p->thread);
     if (exited)
         free(p);
@@ -178,19 +178,15 @@ int pthread_detach(pthread_t th)
 
 int pthread_setname_np(pthread_t th, const char *name)
 {
-    struct libos_thread *t = ((struct pthread *)th)->thread;
-    if (strlen(name) >= sizeof t->name)
-        return ERANGE;
-    strcpy(t->name, name);
-    return 0;
+    return -libos_thread_set_name(((struct pthread *)th)->thread, name);
 }
 
 int pthread_getname_np(pthread_t th, char *buf, size_t len)
 {
-    struct libos_thread *t = ((struct pthread *)th)->thread;
-    if (strlen(t->name) >= len)
+    const char *name = libos_thread_get_name(((struct pthread *)th)->thread);
+    if (strlen(name) >= len)
         return ERANGE;
-    strcpy(buf, t->name);
+    strcpy(buf, name);
     return 0;
 }
 

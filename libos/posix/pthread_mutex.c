@@ -113,7 +113,7 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
     if (--m->__count > 0)
         return 0;
     struct libos_waitq *q = (struct libos_waitq *)&m->__waiters;
-    struct libos_thread *next = q->head;
+    struct libos_thread *next = libos_waitq_first(q);
     m->__owner = next ? next->user : NULL;
     if (next) {
         m->__count = 1;

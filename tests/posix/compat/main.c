@@ -141,15 +141,17 @@ static void directories(void)
     check(d != NULL, "opendir(\"/\") succeeds");
     if (!d)
         return;
-    int dots = 0, others = 0;
+    int dots = 0, dev = 0, others = 0;
     struct dirent *e;
     while ((e = readdir(d)))
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             dots++;
+        else if (strcmp(e->d_name, "dev") == 0)
+            dev++;
         else
             others++;
-    check(dots == 2 && others == 0, "readdir(\"/\") gives \".\" and \"..\" only (%d, %d)", dots,
-          others);
+    check(dots == 2 && dev == 1 && others == 0,
+          "readdir(\"/\") gives \".\", \"..\" and \"dev\" only (%d, %d, %d)", dots, dev, others);
     rewinddir(d);
     check(readdir(d) != NULL, "rewinddir starts again");
     struct stat st;
@@ -158,8 +160,9 @@ static void directories(void)
 
     struct dirent **list;
     int n = scandir("/", &list, NULL, alphasort);
-    check(n == 2 && strcmp(list[0]->d_name, ".") == 0 && strcmp(list[1]->d_name, "..") == 0,
-          "scandir(\"/\", alphasort) gives \".\", \"..\"");
+    check(n == 3 && strcmp(list[0]->d_name, ".") == 0 && strcmp(list[1]->d_name, "..") == 0 &&
+              strcmp(list[2]->d_name, "dev") == 0,
+          "scandir(\"/\", alphasort) gives \".\", \"..\", \"dev\"");
     for (int i = 0; i < n; i++)
         free(list[i]);
     if (n >= 0)

@@ -36,8 +36,14 @@
 /* Default stack of a new thread (pthread_attr_setstacksize overrides it). */
 #define LIBOS_THREAD_STACK_SIZE (64 * 1024)
 
-/* Size of the file descriptor table. */
-#define LIBOS_FD_MAX 64
+/* Most fds open at once (the table grows to it as needed); also select()'s FD_SETSIZE. */
+#define LIBOS_FD_MAX 4096
+
+/* Most file systems mounted at once, besides / and /dev. */
+#define LIBOS_MOUNT_MAX 16
+
+/* Most symbolic links one path may pass through before ELOOP. */
+#define LIBOS_SYMLINK_MAX 40
 
 /* Duration of the TSC calibration against the PIT, when CPUID gives no frequency (microseconds). */
 #define LIBOS_TSC_CALIBRATE_US 5000

@@ -64,6 +64,18 @@ struct libos_symbol libos_symbolize(uintptr_t addr);
 uintptr_t libos_image_end(void);
 
 /*
+ * The boot layer's steps of the start sequence (libos/start/start.c), in this order:
+ * libos_boot_init: the stack guard, the console, the CPU's tables, the monitor's start info
+ *   (start_info: the physical address of PVH's struct hvm_start_info).
+ * libos_boot_args (once memory is up): the command line into argv and the environment (also in
+ *   environ), its kernel parameters checked; returns argc. A bad command line fails the boot.
+ * libos_boot_verbose: whether libos.verbose=1 asked for boot messages.
+ */
+void libos_boot_init(uintptr_t start_info);
+int libos_boot_args(char ***argv, char ***envp);
+int libos_boot_verbose(void);
+
+/*
  * Kernel parameters: dotted words of the command line (libos.verbose=1, and the
  * virtio_mmio.device=... words microvm appends), kept for the layers that use them.
  * Returns the value of the index-th parameter called name, or NULL.

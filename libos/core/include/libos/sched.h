@@ -33,7 +33,12 @@ struct libos_waitq {
 
 enum libos_thread_state { LIBOS_RUNNABLE, LIBOS_BLOCKED, LIBOS_EXITED };
 
-/* A thread. The fields are the scheduler's, except user, which belongs to the layer above. */
+/* Whether q has waiters, and the first of them (to hand something over to it before waking it). */
+static inline int libos_waitq_empty(const struct libos_waitq *q) { return !q->head; }
+static inline struct libos_thread *libos_waitq_first(const struct libos_waitq *q) { return q->head; }
+
+/* A thread. The fields are the scheduler's, except user, which belongs to the layer above: the
+ * layers above read and change nothing else but through the calls below. */
 struct libos_thread {
     uint64_t sp;                      /* saved stack pointer while switched out */
     struct libos_thread *next;        /* run queue or wait queue link */
@@ -62,6 +67,14 @@ void libos_sched_init(void);
  */
 struct libos_thread *libos_thread_create(void (*entry)(void *), void *arg, size_t stack_size,
                                          const char *name);
+
+/* The thread's name (at most 15 characters), and a new one: -ERANGE when it is longer. */
+const char *libos_thread_get_name(const struct libos_thread *t);
+int libos_thread_set_name(struct libos_thread *t, const char *name);
+
+/* Whether t is the main thread (the one on the boot stack), and whether it has ended. */
+int libos_thread_is_main(const struct libos_thread *t);
+int libos_thread_has_exited(const struct libos_thread *t);
 
 /* End the calling thread (returning from entry does the same). */
 _Noreturn void libos_thread_exit(void);

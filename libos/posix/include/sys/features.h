@@ -7,6 +7,11 @@
 
 #include_next <sys/features.h>
 
+/* select()'s fd sets hold every fd libos can open (newlib's <sys/select.h> would say 64). */
+#ifndef FD_SETSIZE
+#define FD_SETSIZE 4096 /* LIBOS_FD_MAX in <libos/config.h> */
+#endif
+
 #ifndef _POSIX_TIMERS
 #define _POSIX_TIMERS 200809L
 #endif

@@ -1,6 +1,7 @@
 /*
- * The console as a file: fds 0, 1 and 2. A character device with no line discipline: no echo,
- * and a read returns as soon as at least one byte arrived.
+ * The console as a file: fds 0, 1 and 2, and /dev/console. A character device with no line
+ * discipline: no echo, and a read returns as soon as at least one byte arrived (with O_NONBLOCK
+ * and none there, -EAGAIN).
  *
  * What stdin is, the runner says through a device it attaches (libos_console_stdin_mode; see
  * docs/getting-started.md):
@@ -21,13 +22,17 @@
  * references. XXX: an image without them waits for input by polling the UART, spinning the CPU.
  * XXX: fds 0-2 share one open file, so isatty(0) is true even when the host's stdin is a pipe.
  */
+#include "vfs_impl.h"
+
 #include <libos/console.h>
-#include <libos/fd.h>
 #include <libos/irq.h>
 #include <libos/sched.h>
 #include <libos/x86.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 
 #pragma weak libos_wait
 #pragma weak libos_wake_all
@@ -41,29 +46,29 @@ static struct libos_waitq readers = LIBOS_WAITQ_INIT("console input", 1);
 static int irq_state;   /* 0: not set up yet, 1: routed, -1: no scheduler or no vector */
 static char stdin_mode; /* 0 until the first read or poll, then 't', 'n' or 'r' (see above) */
 static char relay_esc;  /* relay: the last byte taken was an unpaired 0xff */
-static char at_end;     /* no input will ever come: null, or the relay's end marker was read */
+char libos_console_at_end; /* no input will ever come: null, or the relay's end marker was read */
 
 static void input_arrived(void *arg)
 {
     (void)arg;
     libos_console_input_irq(0); /* the data stays in the UART until a reader takes it */
     libos_wake_all(&readers);
-    libos_poll_wake();
+    libos_vfs_wake();
 }
 
 /* The first read or poll: learn the mode and, when relayed, let the runner start sending. */
-static void stdin_start(void)
+void libos_console_stdin_start(void)
 {
     if (stdin_mode)
         return;
     stdin_mode = libos_console_stdin_mode();
-    at_end = stdin_mode == 'n';
+    libos_console_at_end = stdin_mode == 'n';
     if (stdin_mode == 'r')
         libos_console_relay_ready();
 }
 
 /* Route the UART's interrupt the first time a thread wants to wait for input. */
-static int can_block(void)
+int libos_console_can_block(void)
 {
     if (!irq_state) {
         int vector = libos_wait ? libos_irq_alloc(input_arrived, 0) : -1;
@@ -74,14 +79,13 @@ static int can_block(void)
     return irq_state > 0;
 }
 
-static ssize_t console_read(void *priv, void *buf, size_t n)
+static ssize_t console_read(struct libos_file *f, void *buf, size_t n)
 {
-    (void)priv;
     unsigned char *p = buf;
-    stdin_start();
+    libos_console_stdin_start();
     for (;;) {
         size_t got = 0;
-        while (got < n && !at_end && libos_console_read_nonblock((char *)p + got, 1)) {
+        while (got < n && !libos_console_at_end && libos_console_read_nonblock((char *)p + got, 1)) {
             unsigned char c = p[got];
             if (stdin_mode == 't' && c == CTRL_D)
                 return (ssize_t)got; /* consumed; at the start of a read, end of file */
@@ -89,15 +93,17 @@ static ssize_t console_read(void *priv, void *buf, size_t n)
                 relay_esc = !relay_esc;
                 if (relay_esc)
                     continue;            /* the first of a pair: look at the next byte */
-                at_end = c != RELAY_ESC; /* 0xff 0x00: the end; 0xff 0xff: one 0xff */
-                if (at_end)
+                libos_console_at_end = c != RELAY_ESC; /* 0xff 0x00: the end; 0xff 0xff: one 0xff */
+                if (libos_console_at_end)
                     break;
             }
             got++;
         }
-        if (got || n == 0 || at_end)
+        if (got || n == 0 || libos_console_at_end)
             return (ssize_t)got;
-        if (can_block()) {
+        if (f->flags & O_NONBLOCK)
+            return -EAGAIN;
+        if (libos_console_can_block()) {
             libos_console_input_irq(1);
             libos_wait(&readers, 0);
         } else {
@@ -106,38 +112,33 @@ static ssize_t console_read(void *priv, void *buf, size_t n)
     }
 }
 
-static ssize_t console_write(void *priv, const void *buf, size_t n)
+static ssize_t console_write(struct libos_file *f, const void *buf, size_t n)
 {
-    (void)priv;
+    (void)f;
     libos_console_write(buf, n);
     return (ssize_t)n;
 }
 
-static int console_fstat(void *priv, struct stat *st)
+static int console_fstat(struct libos_file *f, struct stat *st)
 {
-    (void)priv;
+    (void)f;
     st->st_mode = S_IFCHR | 0620;
+    st->st_rdev = 5 << 8 | 1; /* Linux's /dev/console, 5,1: what isatty() looks for */
     st->st_blksize = 1024;
     return 0;
 }
 
-static short console_poll(void *priv, short events, int arm)
-{
-    (void)priv;
-    short ready = events & POLLOUT; /* writes never block */
-    if (events & POLLIN) {
-        stdin_start();
-        if (at_end || libos_console_input_ready())
-            ready |= POLLIN;
-        else if (arm && can_block())
-            libos_console_input_irq(1);
-    }
-    return ready;
-}
+/* Readiness and ioctls are in console_poll.c, linked only with poll() and ioctl(): weak here,
+ * so that an image without them (hello) carries neither. */
+short libos_console_poll(struct libos_file *f, short events, int arm) __attribute__((weak));
+int libos_console_ioctl(struct libos_file *f, unsigned long request, void *arg) __attribute__((weak));
 
-const struct libos_file_ops libos_console_ops = {
+static const struct libos_file_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .fstat = console_fstat,
-    .poll = console_poll,
+    .ioctl = libos_console_ioctl,
+    .poll = libos_console_poll,
 };
+
+struct libos_file libos_console_file = {&console_ops, NULL, O_RDWR, 0, 0, NULL};

@@ -1,18 +1,14 @@
 /*
- * The start-up sequence: from the PVH entry (entry.S) to main(). Read top to bottom,
- * libos_boot_main is the whole system; each line brings up one subsystem.
- *
- * This file is the composition root: it alone in libos::boot names the layers above (mm, and
- * through weak references the optional ones), which is how the boot layer calls up without
- * depending on them. Optional subsystems are weak: a weak undefined symbol pulls nothing out of an
- * archive, so their init runs only when the application linked them in.
+ * The boot layer's part of the start sequence (libos/start/start.c runs it): what the CPU and the
+ * monitor give us before memory is set up (the stack guard, the console, the CPU's tables, the
+ * PVH start info), and after it the kernel command line: argv, the environment and kernel
+ * parameters.
  */
 #include "boot_impl.h"
 #include "cmdline.h"
 
 #include <libos/boot.h>
 #include <libos/console.h>
-#include <libos/mm.h>
 #include <libos/trap.h>
 #include <libos/x86.h>
 
@@ -41,9 +37,6 @@ struct hvm_memmap_entry {
 };
 #define HVM_START_MAGIC 0x336ec578
 
-extern int main(int argc, char **argv, char **envp);
-void libos_posix_init(void) __attribute__((weak)); /* libos::posix, when linked */
-void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
 extern char **environ;
 
 /* The application's name, argv[0]; libos_add_executable generates the real definition. */
@@ -123,52 +116,27 @@ static void apply_libos_params(void)
     }
 }
 
-static void print_boot_summary(int argc)
-{
-    const struct libos_boot_info *bi = &libos_boot_info;
-    libos_printk("libos: command line '%s' (%d arguments)\n", bi->cmdline, argc - 1);
-    for (unsigned i = 0; i < bi->memmap_count; i++)
-        libos_printk("libos: memory %012lx-%012lx type %u\n", (unsigned long)bi->memmap[i].base,
-                     (unsigned long)(bi->memmap[i].base + bi->memmap[i].size - 1), bi->memmap[i].type);
-    libos_printk("libos: image ends at 0x%lx, heap %lu KiB\n", (unsigned long)libos_image_end(),
-                 (unsigned long)(libos_heap_size() >> 10));
-}
+int libos_boot_verbose(void) { return verbose; }
 
-static void run_constructors(void)
+void libos_boot_init(uintptr_t start_info)
 {
-    extern void (*__preinit_array_start[])(void), (*__preinit_array_end[])(void);
-    extern void (*__init_array_start[])(void), (*__init_array_end[])(void);
-    for (void (**f)(void) = __preinit_array_start; f < __preinit_array_end; f++)
-        (*f)();
-    for (void (**f)(void) = __init_array_start; f < __init_array_end; f++)
-        (*f)();
-}
-
-_Noreturn void libos_boot_main(uintptr_t start_info)
-{
-    struct libos_cmdline cl;
-    struct libos_cmdline_error err;
-
     libos_boot_info.tsc_entry = libos_boot_tsc_entry;
     libos_stack_guard_init();    /* stack-protector guard: random from here on */
     libos_console_init();        /* COM1: everything below may print */
     libos_cpu_init();            /* GDT, TSS, IDT: CPU exceptions now end in a report */
     read_start_info(start_info); /* memory map, command line, initrd */
-    libos_mm_init();             /* page tables (W^X, guard pages), heap */
+}
 
+int libos_boot_args(char ***argv, char ***envp)
+{
+    struct libos_cmdline cl;
+    struct libos_cmdline_error err;
     if (libos_cmdline_parse(cmdline_words, libos_app_name, words, LIBOS_ARGS_MAX, &cl, &err))
         boot_failed("command line: %s (column %ld of '%s')", err.reason, err.column, cmdline_original);
     params = cl.params;
     apply_libos_params(); /* libos.* options */
     environ = cl.envp;    /* NAME=value words: getenv() */
-    if (verbose)
-        print_boot_summary(cl.argc);
-
-    if (libos_sched_init)
-        libos_sched_init(); /* threads, interrupts, timers */
-    if (libos_posix_init)
-        libos_posix_init(); /* fd table: stdin, stdout, stderr */
-    run_constructors();
-    libos_boot_info.tsc_main = x86_rdtsc();
-    exit(main(cl.argc, cl.argv, cl.envp));
+    *argv = cl.argv;
+    *envp = cl.envp;
+    return cl.argc;
 }

@@ -1,0 +1,49 @@
+/* Private to libos::vfs: what its files share. */
+#ifndef LIBOS_VFS_IMPL_H
+#define LIBOS_VFS_IMPL_H
+
+#include <libos/sched.h>
+#include <libos/vfs.h>
+
+/* Where poll() waits (file.c, so that the wake-up needs no poll.c). */
+extern struct libos_waitq libos_vfs_pollers;
+
+/* The console's description (console.c), behind fds 0, 1 and 2 from boot. */
+extern struct libos_file libos_console_file;
+
+/* The console's state and its readiness (console.c, console_poll.c). */
+extern char libos_console_at_end;
+void libos_console_stdin_start(void);
+int libos_console_can_block(void);
+short libos_console_poll(struct libos_file *f, short events, int arm);
+int libos_console_ioctl(struct libos_file *f, unsigned long request, void *arg);
+
+/* The resolver's answer: the file system holding a path, and the path inside it. */
+struct libos_where {
+    const struct libos_fs_ops *ops;
+    void *fs;
+    const char *rel; /* points into the caller's buffer */
+};
+
+/*
+ * Resolve path (relative ones from dirfd: AT_FDCWD or a directory fd) into buf (PATH_MAX bytes),
+ * following symbolic links in every component, and in the last one too when follow is set. The
+ * canonical absolute path is left in buf; *w says where it lives. The last component need not
+ * exist (for creating it); every one before it must be a directory.
+ */
+int libos_vfs_resolve(int dirfd, const char *path, int follow, char *buf, struct libos_where *w);
+
+/* The file system mounted at the longest prefix of the canonical absolute path, and the rest. */
+void libos_vfs_mount_of(const char *path, struct libos_where *w);
+
+/* The root directory of the empty root file system, and /dev (rootfs.c, devfs.c). */
+extern const struct libos_fs_ops libos_rootfs_ops, libos_devfs_ops;
+
+/* The names of the mount points directly below dir ("/": "dev", ...): the index-th into *name
+ * (pointing into the table), 0 when there is none. For the root file system's readdir. */
+int libos_vfs_mount_child(const char *dir, unsigned index, const char **name, size_t *len);
+
+/* A directory listing made of fixed names, for file systems that have few: entry f->pos. */
+int libos_vfs_dirent(struct dirent *e, const char *name, size_t len, ino_t ino, unsigned char type);
+
+#endif
