@@ -124,6 +124,8 @@ int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned o
     return 0;
 }
 
+unsigned virtio_vq_max_chain(const struct virtio_vq *q) { return q->max_chain; }
+
 void virtio_vq_kick(struct virtio_vq *q)
 {
     uint16_t old = q->kicked_idx, now = q->avail_idx;

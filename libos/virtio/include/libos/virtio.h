@@ -93,6 +93,10 @@ struct virtio_buf {
 int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned out, unsigned in,
                   void *token);
 
+/* The longest chain the queue takes (max_chain, or less without indirect descriptors when the
+ * ring is smaller). */
+unsigned virtio_vq_max_chain(const struct virtio_vq *q);
+
 /* Tell the device about the chains added since the last kick, unless it said it needs no
  * notification (event index or NO_NOTIFY flag). */
 void virtio_vq_kick(struct virtio_vq *q);
