@@ -44,6 +44,7 @@ struct hvm_memmap_entry {
 extern int main(int argc, char **argv, char **envp);
 void libos_posix_init(void) __attribute__((weak)); /* libos::posix, when linked */
 void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
+void libos_blk_init(void) __attribute__((weak));   /* libos::blk (DEVICES blk), when linked */
 extern char **environ;
 
 /* The application's name, argv[0]; libos_add_executable generates the real definition. */
@@ -166,6 +167,8 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
 
     if (libos_sched_init)
         libos_sched_init(); /* threads, interrupts, timers */
+    if (libos_blk_init)
+        libos_blk_init(); /* disks: vda, vdb, ... */
     if (libos_posix_init)
         libos_posix_init(); /* fd table: stdin, stdout, stderr */
     run_constructors();
