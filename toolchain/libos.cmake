@@ -84,15 +84,29 @@ function(libos_add_libos_target)
     "$<LINK_GROUP:RESCAN,${archives},${newlib}/libc.a,${newlib}/libm.a,${LIBOS_LIBGCC}>")
 endfunction()
 
-# libos_add_executable(<name> <sources>...)
+# libos_add_executable(<name> <sources>... [DEVICES <device>...])
 # Builds <name>.elf, a bootable image of the application, and a target run-<name> that boots it.
 # All libos libraries and newlib are offered to the linker as one group; it takes only the objects
 # the application references (directly or through newlib), and --gc-sections drops the rest.
+# DEVICES names device drivers to link even when nothing calls them by name (a disk reached only
+# through open(), later): each becomes a linker -u reference to the driver's init, which the
+# start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
+# as /dev/vda, ...), tmpfs (a RAM file system at /tmp).
 function(libos_add_executable name)
+  cmake_parse_arguments(arg "" "" "DEVICES" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   set(name_c ${CMAKE_CURRENT_BINARY_DIR}/${name}.libos-name.c)
   file(GENERATE OUTPUT ${name_c} CONTENT "const char libos_app_name[] = \"${name}\";\n")
-  add_executable(${name} ${ARGN} ${name_c})
+  add_executable(${name} ${arg_UNPARSED_ARGUMENTS} ${name_c})
+  foreach(device ${arg_DEVICES})
+    if(device STREQUAL "blk")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init)
+    elseif(device STREQUAL "tmpfs")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_tmpfs_init)
+    else()
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs)")
+    endif()
+  endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")
   target_link_libraries(${name} PRIVATE libos::libos)
   target_link_options(${name} PRIVATE -T ${dir}/libos.ld -Wl,-Map=$<TARGET_FILE:${name}>.map)

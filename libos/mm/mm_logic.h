@@ -24,6 +24,8 @@ size_t libos_memmap_free(const struct libos_memmap_entry *map, size_t n, const s
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITE (1ull << 1)
 #define PTE_PCD (1ull << 4)
+#define PTE_ACCESSED (1ull << 5) /* set by the CPU: not part of what was mapped */
+#define PTE_DIRTY (1ull << 6)    /* likewise */
 #define PTE_LARGE (1ull << 7)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull

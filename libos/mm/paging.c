@@ -49,7 +49,7 @@ int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, u
             return -1;
         uint64_t *pde = &pd[index_at(va, 1)];
         if ((va % SIZE_2M) == 0 && (pa % SIZE_2M) == 0 && size >= SIZE_2M && (bits & PTE_PRESENT) &&
-            (!(*pde & PTE_PRESENT) || *pde == (pa | bits | PTE_LARGE))) {
+            (!(*pde & PTE_PRESENT) || (*pde & ~(PTE_ACCESSED | PTE_DIRTY)) == (pa | bits | PTE_LARGE))) {
             *pde = pa | bits | PTE_LARGE; /* new, or the same mapping again (like 4 KiB pages) */
             va += SIZE_2M, pa += SIZE_2M, size -= SIZE_2M;
             continue;
@@ -60,7 +60,9 @@ int libos_pt_map(struct libos_pt *pt, uint64_t va, uint64_t pa, uint64_t size, u
             return -1;
         for (unsigned i = index_at(va, 0); i < 512 && size > 0; i++) {
             uint64_t want = (bits & PTE_PRESENT) ? pa | bits : bits; /* a guard is just its mark */
-            if ((ptab[i] & PTE_PRESENT) && ptab[i] != want)
+            /* The same mapping again is fine even after the CPU marked it accessed or dirty
+             * (device registers of two devices in one page are mapped twice). */
+            if ((ptab[i] & PTE_PRESENT) && (ptab[i] & ~(PTE_ACCESSED | PTE_DIRTY)) != want)
                 return -1;
             ptab[i] = want;
             va += SIZE_4K, pa += SIZE_4K, size -= SIZE_4K;

@@ -10,13 +10,14 @@
  */
 #include <libos/boot.h>
 #include <libos/mm.h>
-#include <libos/vfs.h>
+#include <libos/vfs.h> /* fds 0-2 are the console from the start: nothing to call */
 #include <libos/x86.h>
 
 #include <stdlib.h>
 
 extern int main(int argc, char **argv, char **envp);
 void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
+void libos_blk_init(void) __attribute__((weak));   /* libos::blk (DEVICES blk), when linked */
 #pragma weak libos_tmpfs_init                       /* /tmp, when the app names tmpfs */
 
 static void print_summary(int argc)
@@ -51,7 +52,8 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
         print_summary(argc);
     if (libos_sched_init)
         libos_sched_init();               /* threads, interrupts, timers */
-    libos_vfs_init();                     /* fds 0-2 on the console */
+    if (libos_blk_init)
+        libos_blk_init();                 /* disks: vda, vdb, ... (and /dev/vda, ...) */
     if (libos_tmpfs_init)
         libos_tmpfs_init();               /* /tmp in RAM */
     run_constructors();

@@ -141,4 +141,5 @@ static const struct libos_file_ops console_ops = {
     .poll = libos_console_poll,
 };
 
-struct libos_file libos_console_file = {&console_ops, NULL, O_RDWR, 0, 0, NULL};
+/* fds 0, 1 and 2 hold three references, and the description one of its own: never freed. */
+struct libos_file libos_console_file = {&console_ops, NULL, O_RDWR, 4, 0, NULL};

@@ -1,7 +1,8 @@
 /*
  * Open file descriptions and the fd table. An fd is a slot holding a description pointer, with
  * the fd's own close-on-exec flag in the pointer's low bit (descriptions are 8-byte aligned).
- * The table starts in .bss and grows on the heap as fds are opened, up to LIBOS_FD_MAX.
+ * The table starts as the three console fds and grows on the heap as fds are opened, up to
+ * LIBOS_FD_MAX.
  *
  * Every call takes a reference on the description for its duration, so a thread blocked in an
  * op (a read of an empty pipe) keeps its file alive while another thread closes the fd.
@@ -18,12 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define FD_STATIC 64
+#define FD_FIRST 64
 #define CLOEXEC_BIT 1ul
 
-static uintptr_t fd_static[FD_STATIC];
+/* stdin, stdout and stderr are the console from the start: one description, as a terminal's
+ * are (console.c gives it a reference of its own, so that it is never freed). */
+static uintptr_t fd_static[3] = {(uintptr_t)&libos_console_file, (uintptr_t)&libos_console_file,
+                                 (uintptr_t)&libos_console_file};
 static uintptr_t *fdt = fd_static;
-static int fd_cap = FD_STATIC;
+static int fd_cap = 3; /* the first fd opened grows the table to FD_FIRST on the heap */
 
 /* Threads in poll() wait here (poll.c). The wake-up is in this file, which every image has,
  * and the scheduler is a weak reference: an image without threads has no pollers to wake, and
@@ -35,14 +39,6 @@ void libos_vfs_wake(void)
 {
     if (!libos_waitq_empty(&libos_vfs_pollers))
         libos_wake_all(&libos_vfs_pollers);
-}
-
-void libos_vfs_init(void)
-{
-    /* stdin, stdout and stderr: one description, as a terminal's are, with a reference of its
-     * own so that it is never freed. */
-    libos_console_file.refs = 4;
-    fdt[0] = fdt[1] = fdt[2] = (uintptr_t)&libos_console_file;
 }
 
 struct libos_file *libos_file_new(const struct libos_file_ops *ops, void *priv, int flags)
@@ -74,7 +70,7 @@ static int free_fd(int min)
     for (int fd = min; fd < fd_cap; fd++)
         if (!fdt[fd])
             return fd;
-    int cap = fd_cap;
+    int cap = fd_cap < FD_FIRST ? FD_FIRST : fd_cap;
     while (cap <= min && cap < LIBOS_FD_MAX)
         cap *= 2;
     if (cap == fd_cap)

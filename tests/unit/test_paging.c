@@ -135,12 +135,18 @@ static void test_conflicts(void)
     CHECK_EQ(-1, libos_pt_map(&pt, 0x12000, 0x12000, 4096, MAP_X));
     CHECK_EQ(-1, libos_pt_map(&pt, 0x13000, 0x99000, 4096, MAP_W));
     CHECK_EQ(0x12000 | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, 0x12000));
+    /* ...also once the CPU has marked the pages accessed and dirty (two devices' registers in
+     * one page are mapped twice). */
+    *libos_pt_slot(&pt, 0x11000) |= PTE_ACCESSED | PTE_DIRTY;
+    CHECK_EQ(0, libos_pt_map(&pt, 0x10000, 0x10000, 4 * 4096, MAP_W));
 
     /* Small pages inside a large page are refused, and leave the large page alone. */
     CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
     CHECK_EQ(-1, libos_pt_map(&pt, 9 * MiB, 9 * MiB, 4096, MAP_R));
     CHECK_EQ(8 * MiB | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_LARGE, libos_pt_lookup(&pt, 9 * MiB));
     /* The same large mapping again is fine too; other permissions over it are refused. */
+    CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
+    *libos_pt_slot(&pt, 8 * MiB) |= PTE_ACCESSED;
     CHECK_EQ(0, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_W));
     CHECK_EQ(-1, libos_pt_map(&pt, 8 * MiB, 8 * MiB, 2 * MiB, MAP_R));
 }

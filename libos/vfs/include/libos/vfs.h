@@ -183,8 +183,5 @@ int libos_vfs_poll(struct pollfd *fds, unsigned long n, long long timeout_ns);
 /* A pipe: fds[0] reads, fds[1] writes. flags: O_NONBLOCK, O_CLOEXEC. */
 int libos_vfs_pipe(int fds[2], int flags);
 
-/* Called by the start sequence: the fd table with stdin, stdout and stderr on the console, the
- * root file system and /dev. */
-void libos_vfs_init(void);
 
 #endif

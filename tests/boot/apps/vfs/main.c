@@ -245,18 +245,62 @@ static int tmp(void)
     return failures != 0;
 }
 
+/* Raw disks (/dev/vda read-write: the host's pattern in its first MiB, zeros after; /dev/vdb
+ * read-only), as tests/boot/blktest.py attaches them. */
+static unsigned char host_pat(long o) { return (unsigned char)((o * 131 + (o >> 9)) & 0xff); }
+
+static int disk(void)
+{
+    static unsigned char buf[8192], back[8192];
+    struct stat st;
+    uint64_t size = 0;
+    int fd = open("/dev/vda", O_RDWR);
+    CHECK(fd >= 0 && fstat(fd, &st) == 0 && S_ISBLK(st.st_mode) && st.st_size == 8 << 20,
+          "/dev/vda is an 8 MiB block device");
+    CHECK(ioctl(fd, BLKGETSIZE64, &size) == 0 && size == 8 << 20, "BLKGETSIZE64 %lu", (unsigned long)size);
+    int same = 1;
+    CHECK(pread(fd, buf, 3000, 1000) == 3000, "unaligned pread");
+    for (int i = 0; i < 3000; i++)
+        same &= buf[i] == host_pat(1000 + i);
+    CHECK(same, "the host's bytes at 1000..3999");
+    for (int i = 0; i < 5000; i++)
+        buf[i] = (unsigned char)(i * 7 + 1);
+    long at = (2 << 20) + 123;
+    CHECK(pwrite(fd, buf, 5000, at) == 5000 && fsync(fd) == 0, "unaligned pwrite and fsync");
+    close(fd);
+    fd = open("/dev/vda", O_RDONLY);
+    CHECK(pread(fd, back, 5002, at - 1) == 5002, "read back");
+    CHECK(back[0] == 0 && memcmp(back + 1, buf, 5000) == 0 && back[5001] == 0,
+          "written bytes exact, neighbours untouched");
+    CHECK(lseek(fd, 0, SEEK_END) == 8 << 20 && read(fd, buf, 10) == 0, "end of the disk: 0");
+    close(fd);
+    fd = open("/dev/vda", O_WRONLY);
+    FAILS(pwrite(fd, buf, 10, 8 << 20), ENOSPC);
+    close(fd);
+    CHECK(stat("/dev/vdb", &st) == 0 && S_ISBLK(st.st_mode), "/dev/vdb");
+    fd = open("/dev/vdb", O_RDONLY);
+    FAILS(pwrite(fd, buf, 512, 0), EBADF);
+    close(fd);
+    fd = open("/dev/vdb", O_RDWR);
+    FAILS(pwrite(fd, buf, 512, 0), EROFS);
+    CHECK(pread(fd, buf, 16, 512) == 16 && buf[0] == host_pat(512) && buf[15] == host_pat(527),
+          "/dev/vdb reads");
+    close(fd);
+    return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
         const char *name;
         int (*fn)(void);
-    } tests[] = {{"fds", fds}, {"dev", dev}, {"paths", paths}, {"tmp", tmp}};
+    } tests[] = {{"fds", fds}, {"dev", dev}, {"paths", paths}, {"tmp", tmp}, {"disk", disk}};
     for (unsigned i = 0; argc > 1 && i < sizeof tests / sizeof tests[0]; i++)
         if (strcmp(argv[1], tests[i].name) == 0) {
             int r = tests[i].fn();
             printf("vfs %s: %s\n", argv[1], r ? "FAILED" : "all checks passed");
             return r;
         }
-    fprintf(stderr, "usage: test_vfs fds|dev|paths|tmp\n");
+    fprintf(stderr, "usage: test_vfs fds|dev|paths|tmp|disk\n");
     return 2;
 }
