@@ -593,6 +593,15 @@ static void test_across_entries(void)
     put_trailer(&r);
     EXPECT(&r, LIBOS_CPIO_EDUP, 224);
 
+    /* The first error wins: a duplicate before a broken entry (the fuzzer's first input, which
+     * found its own harness assuming otherwise). */
+    struct arc first = {0};
+    put(&first, "e0", REG, "", 0, 0, 0, 1);
+    size_t dup = put(&first, "e0", REG, "", 0, 0, 0, 1);
+    put(&first, "x", REG, "", 0, 3, 0, 1); /* name without its NUL */
+    put_trailer(&first);
+    EXPECT(&first, LIBOS_CPIO_EDUP, dup);
+
     /* Below a regular file, in either order. */
     struct arc f = {0};
     put(&f, "f", REG, "", 0, 0, 0, 1);
