@@ -2,7 +2,7 @@
 """boottest.py: boot one libos image through toolchain/libos-run and check what happened.
 
 usage: boottest.py IMAGE [--machine M] [--mem SIZE] [--timeout SECS] [--expect-status N]
-                   [--expect REGEX]... [--reject REGEX]...
+                   [--expect REGEX]... [--expect-file FILE]... [--reject REGEX]...
                    [--expect-range REGEX LO HI]... [--expect-now REGEX SLACK]...
                    [--expect-lines N] [--min-seconds S] [--max-seconds S]
                    [--send-after REGEX TEXT]... [--eof-after REGEX]
@@ -14,6 +14,8 @@ the output holds. The output searched is the guest console (stdout) followed by 
 messages (stderr); regular expressions are Python's, in MULTILINE mode.
 
   --expect REGEX            must match somewhere
+  --expect-file FILE        every non-empty line of FILE must be a line of the output, as it is
+                            (for expectations computed at build time, e.g. checksums of files)
   --reject REGEX            must match nowhere
   --expect-range REGEX LO HI  REGEX's first group is a number in [LO, HI]
   --expect-now REGEX SLACK  REGEX's first group is a Unix time within SLACK seconds of the
@@ -69,6 +71,7 @@ def parse_args(argv):
     p.add_argument("--timeout", type=int, default=30)
     p.add_argument("--expect-status", type=int, default=0)
     p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--expect-file", action="append", default=[])
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--expect-range", nargs=3, action="append", default=[],
                    metavar=("REGEX", "LO", "HI"))
@@ -245,6 +248,13 @@ def check(args):
     result(not unsent, "every --send-after/--eof-after pattern appeared (%d unsent)" % len(unsent))
     for r in args.expect:
         result(re.search(r, text, re.M) is not None, "output matches %r" % r)
+    output_lines = set(line.rstrip("\r") for line in text.splitlines())
+    for path in args.expect_file:
+        with open(path) as f:
+            wanted = [line.rstrip("\n") for line in f if line.strip()]
+        missing = [line for line in wanted if line not in output_lines]
+        result(wanted and not missing, "the output has the %d lines of %s" % (len(wanted), path) +
+               ("" if not missing else "; missing %d, the first: %r" % (len(missing), missing[0])))
     for r in args.reject:
         m = re.search(r, text, re.M)
         result(m is None, "output does not match %r" % r + (" (found %r)" % m.group(0) if m else ""))
