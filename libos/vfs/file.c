@@ -134,7 +134,9 @@ static ssize_t file_read(struct libos_file *f, void *buf, size_t n)
 {
     if (!can_read(f))
         return -EBADF;
-    return f->ops->read ? f->ops->read(f, buf, n) : -EINVAL;
+    if (!f->ops->read)
+        return f->ops->readdir ? -EISDIR : -EINVAL; /* a directory is read with readdir */
+    return f->ops->read(f, buf, n);
 }
 
 static ssize_t file_write(struct libos_file *f, const void *buf, size_t n)

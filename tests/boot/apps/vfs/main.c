@@ -56,6 +56,7 @@ static int fds(void)
     int root = open("/", O_RDONLY);
     CHECK(root >= 0 && (fcntl(root, F_GETFL) & O_ACCMODE) == O_RDONLY, "F_GETFL of / %#x",
           fcntl(root, F_GETFL));
+    FAILS(read(root, buf, 1), EISDIR);
     int null = open("/dev/null", O_WRONLY | O_APPEND);
     CHECK(null >= 0 && fcntl(null, F_GETFL) == (O_WRONLY | O_APPEND), "F_GETFL of /dev/null");
     CHECK((fcntl(1, F_GETFL) & O_ACCMODE) == O_RDWR, "the console is O_RDWR");
