@@ -342,5 +342,5 @@ int main(void)
     test_kick_suppression();
     test_irq_suppression();
     test_bad_used_id();
-    CHECK_DONE();
+    return CHECK_DONE();
 }
