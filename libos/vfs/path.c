@@ -141,6 +141,24 @@ int libos_vfs_resolve(int dirfd, const char *path, int follow, char *buf, struct
     if (r < 0)                                                                                     \
         return r
 
+/* RESOLVE, for a path that must exist: its stat in st. */
+#define RESOLVE_EXISTING(dirfd, path, follow)                                                      \
+    RESOLVE(dirfd, path, follow);                                                                  \
+    struct stat st = {0};                                                                          \
+    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)                                                  \
+        return r
+
+/* The second path of rename and link (its last component not followed), in w2, and -EXDEV when
+ * it is on another file system than w. */
+static int second_path(const char *path, int dirfd, const struct libos_where *w, char *buf,
+                       struct libos_where *w2)
+{
+    int r = libos_vfs_resolve(dirfd, path, 0, buf, w2);
+    if (r < 0)
+        return r;
+    return w->fs != w2->fs || w->ops != w2->ops ? -EXDEV : 0;
+}
+
 int libos_vfs_open(int dirfd, const char *path, int flags, mode_t mode)
 {
     RESOLVE(dirfd, path, !(flags & O_NOFOLLOW));
@@ -183,10 +201,7 @@ int libos_vfs_stat(int dirfd, const char *path, struct stat *st, int follow)
 
 ssize_t libos_vfs_readlink(int dirfd, const char *path, char *buf, size_t size)
 {
-    RESOLVE(dirfd, path, 0);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(dirfd, path, 0);
     if (!S_ISLNK(st.st_mode) || !w.ops->readlink)
         return -EINVAL;
     return w.ops->readlink(w.fs, w.rel, buf, size);
@@ -206,10 +221,7 @@ int libos_vfs_mkdir(int dirfd, const char *path, mode_t mode)
 
 int libos_vfs_unlink(int dirfd, const char *path)
 {
-    RESOLVE(dirfd, path, 0);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(dirfd, path, 0);
     if (S_ISDIR(st.st_mode))
         return -EISDIR;
     return CHANGE(unlink, w.rel);
@@ -217,10 +229,7 @@ int libos_vfs_unlink(int dirfd, const char *path)
 
 int libos_vfs_rmdir(int dirfd, const char *path)
 {
-    RESOLVE(dirfd, path, 0);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(dirfd, path, 0);
     if (!S_ISDIR(st.st_mode))
         return -ENOTDIR;
     if (!w.rel[0]) /* the root of a file system: "/" or a mount point */
@@ -230,16 +239,11 @@ int libos_vfs_rmdir(int dirfd, const char *path)
 
 int libos_vfs_rename(int olddirfd, const char *from, int newdirfd, const char *to)
 {
-    RESOLVE(olddirfd, from, 0);
+    RESOLVE_EXISTING(olddirfd, from, 0);
     char abs2[PATH_MAX];
     struct libos_where w2;
-    if ((r = libos_vfs_resolve(newdirfd, to, 0, abs2, &w2)) < 0)
+    if ((r = second_path(to, newdirfd, &w, abs2, &w2)) < 0)
         return r;
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
-    if (w.fs != w2.fs || w.ops != w2.ops)
-        return -EXDEV;
     if (!w.rel[0] || !w2.rel[0])
         return -EBUSY;
     return CHANGE(rename, w.rel, w2.rel);
@@ -247,21 +251,16 @@ int libos_vfs_rename(int olddirfd, const char *from, int newdirfd, const char *t
 
 int libos_vfs_link(const char *from, const char *to)
 {
-    RESOLVE(AT_FDCWD, from, 0);
-    char abs2[PATH_MAX];
-    struct libos_where w2;
-    if ((r = libos_vfs_resolve(AT_FDCWD, to, 0, abs2, &w2)) < 0)
-        return r;
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, from, 0);
     if (S_ISDIR(st.st_mode))
         return -EPERM; /* no hard links to directories */
-    st = (struct stat){0};
-    if (w2.ops->lstat(w2.fs, w2.rel, &st) == 0)
+    char abs2[PATH_MAX];
+    struct libos_where w2;
+    if ((r = second_path(to, AT_FDCWD, &w, abs2, &w2)) < 0)
+        return r;
+    struct stat st2 = {0};
+    if (w2.ops->lstat(w2.fs, w2.rel, &st2) == 0)
         return -EEXIST;
-    if (w.fs != w2.fs || w.ops != w2.ops)
-        return -EXDEV;
     return CHANGE(link, w.rel, w2.rel);
 }
 
@@ -276,10 +275,8 @@ int libos_vfs_symlink(const char *target, int dirfd, const char *path)
 
 /* The calls that change an existing file's attributes. */
 #define ATTR(path, follow, op, ...)                                                                \
-    RESOLVE(AT_FDCWD, path, follow);                                                               \
-    struct stat st = {0};                                                                          \
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)                                                  \
-        return r;                                                                                  \
+    RESOLVE_EXISTING(AT_FDCWD, path, follow);                                                      \
+    (void)st;                                                                                      \
     return CHANGE(op, w.rel, __VA_ARGS__)
 
 int libos_vfs_chmod(const char *path, mode_t mode) { ATTR(path, 1, chmod, mode); }
@@ -288,10 +285,7 @@ int libos_vfs_utimens(const char *path, const struct timespec times[2]) { ATTR(p
 
 int libos_vfs_truncate(const char *path, off_t length)
 {
-    RESOLVE(AT_FDCWD, path, 1);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, path, 1);
     if (S_ISDIR(st.st_mode))
         return -EISDIR;
     if (length < 0)
@@ -301,10 +295,7 @@ int libos_vfs_truncate(const char *path, off_t length)
 
 int libos_vfs_statvfs(const char *path, struct statvfs *sv)
 {
-    RESOLVE(AT_FDCWD, path, 1);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, path, 1);
     *sv = (struct statvfs){.f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX,
                            .f_flag = w.ops->open && w.ops->mkdir ? 0 : ST_RDONLY};
     return w.ops->statvfs ? w.ops->statvfs(w.fs, sv) : 0;
@@ -316,10 +307,7 @@ int libos_vfs_access(const char *path, int mode)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
         return -EINVAL;
-    RESOLVE(AT_FDCWD, path, 1);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, path, 1);
     if ((mode & W_OK) && !(w.ops->open && w.ops->mkdir) && !S_ISCHR(st.st_mode))
         return -EROFS;
     if ((mode & X_OK) && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
@@ -329,10 +317,7 @@ int libos_vfs_access(const char *path, int mode)
 
 int libos_vfs_chdir(const char *path)
 {
-    RESOLVE(AT_FDCWD, path, 1);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, path, 1);
     if (!S_ISDIR(st.st_mode))
         return -ENOTDIR;
     memcpy(cwd, abs, strlen(abs) + 1);
@@ -352,10 +337,7 @@ int libos_vfs_fchdir(int fd)
 
 int libos_vfs_realpath(const char *path, char *buf, size_t size)
 {
-    RESOLVE(AT_FDCWD, path, 1);
-    struct stat st = {0};
-    if ((r = w.ops->lstat(w.fs, w.rel, &st)) < 0)
-        return r;
+    RESOLVE_EXISTING(AT_FDCWD, path, 1);
     size_t n = strlen(abs) + 1;
     if (n > size)
         return -ERANGE;
