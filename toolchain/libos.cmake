@@ -91,7 +91,8 @@ endfunction()
 # DEVICES names device drivers to link even when nothing calls them by name (a disk reached only
 # through open(), later): each becomes a linker -u reference to the driver's init, which the
 # start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
-# as /dev/vda, ...), tmpfs (a RAM file system at /tmp).
+# as /dev/vda, ...), tmpfs (a RAM file system at /tmp), initrd (the -initrd's cpio archive as a
+# read-only file system at /, or at libos.initrd=/path).
 function(libos_add_executable name)
   cmake_parse_arguments(arg "" "" "DEVICES" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
@@ -103,8 +104,10 @@ function(libos_add_executable name)
       target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init)
     elseif(device STREQUAL "tmpfs")
       target_link_options(${name} PRIVATE -Wl,-u,libos_tmpfs_init)
+    elseif(device STREQUAL "initrd")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_initrd_init)
     else()
-      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs)")
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd)")
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")

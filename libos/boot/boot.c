@@ -100,19 +100,27 @@ const char *libos_boot_param(const char *name, unsigned index)
  * prefix that a layer of this image claims, so that a typo is refused, never dropped; today that
  * is only virtio_mmio., which microvm appends itself. A layer that takes words of its own (net.,
  * blk.) claims its prefix here, behind its weak init, and checks its words itself.
+ * libos.initrd=/path is accepted here and checked by the initrd file system (libos::blk), which
+ * mounts the archive there; an image without it ignores the word.
+ * The comparisons read the options' prefixes out of the list the one message prints, and both
+ * kinds of bad word share that message: every image carries this code (hello has no bytes to
+ * spare), and a second copy of the names, or a second message, would cost some.
  */
+#define KNOWN_OPTIONS "libos.verbose=0|1, libos.initrd=/path" /* a literal: merged, unaligned */
+#define VERBOSE_PREFIX KNOWN_OPTIONS         /* "libos.verbose=" */
+#define INITRD_PREFIX (KNOWN_OPTIONS + 19)   /* "libos.initrd=/" */
+
 static void apply_libos_params(void)
 {
     for (char **p = params; *p; p++) {
         const char *w = *p;
-        if (strncmp(w, "libos.", 6) != 0) {
-            if (strncmp(w, "virtio_mmio.", 12) != 0)
-                boot_failed("unknown parameter '%s' (this image knows the prefixes libos. and virtio_mmio.)", w);
-        } else if (strcmp(w, "libos.verbose=0") == 0 || strcmp(w, "libos.verbose=1") == 0) {
-            verbose = w[14] - '0';
-        } else {
-            boot_failed("unknown option '%s' (libos knows: libos.verbose=0|1)", w);
+        if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0)
+            continue;
+        if (strncmp(w, VERBOSE_PREFIX, 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
+            verbose = w[14] - '0'; /* '0' or '1' */
+            continue;
         }
+        boot_failed("unknown parameter '%s' (this image knows %s and the prefix virtio_mmio.)", w, KNOWN_OPTIONS);
     }
 }
 

@@ -18,6 +18,7 @@
 extern int main(int argc, char **argv, char **envp);
 void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
 void libos_blk_init(void) __attribute__((weak));   /* libos::blk (DEVICES blk), when linked */
+void libos_initrd_init(void) __attribute__((weak)); /* libos::blk's initrd (DEVICES initrd) */
 #pragma weak libos_tmpfs_init                       /* /tmp, when the app names tmpfs */
 
 static void print_summary(int argc)
@@ -54,6 +55,8 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
         libos_sched_init();               /* threads, interrupts, timers */
     if (libos_blk_init)
         libos_blk_init();                 /* disks: vda, vdb, ... (and /dev/vda, ...) */
+    if (libos_initrd_init)
+        libos_initrd_init();              /* the -initrd's files at / (or libos.initrd=) */
     if (libos_tmpfs_init)
         libos_tmpfs_init();               /* /tmp in RAM */
     run_constructors();

@@ -36,9 +36,9 @@
 #define LIBOS_CPIO_PATH_MAX 4096
 
 /* One entry, as packed.
- * XXX: hard links. cpio writes a multiply-linked file's data only with the last of its names
- * (the others have size 0, the same ino and dev); the entries are returned as packed, so until a
- * file system joins them by (dev, ino), the earlier names read as empty files. */
+ * Hard links: cpio writes a multiply-linked file's data only with the last of its names (the
+ * others have size 0, the same ino and dev); the entries are returned as packed, and a caller
+ * joins them by (dev, ino), as the initrd file system (initrdfs.c) does. */
 struct libos_cpio_entry {
     const char *name;   /* as packed, NUL-terminated */
     const char *path;   /* canonical (see above), NUL-terminated, a suffix of name; "" is the root */
@@ -98,8 +98,9 @@ int libos_cpio_next(struct libos_cpio *c, struct libos_cpio_entry *e, struct lib
  * (entries may come in any order: `find -depth` puts children first). Returns the number of
  * entries (the trailer not counted) or an error code with *err filled. No allocation, so the
  * cross-checks take time quadratic in the number of entries: 12 ms for 1000 entries on the host
- * (-O2; 18 ms at libos's -Oz). XXX: a file system that builds an index of the entries at mount
- * should find duplicates in it instead, for archives of many thousands of entries.
+ * (-O2; 18 ms at libos's -Oz). XXX: the initrd file system validates with this at mount, then
+ * builds a sorted index: the index could find duplicates instead, for archives of many
+ * thousands of entries.
  */
 long libos_cpio_validate(const void *base, size_t size, struct libos_cpio_error *err);
 

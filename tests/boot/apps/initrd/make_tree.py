@@ -2,11 +2,14 @@
 """make_tree.py OUTDIR: what the initrd boot tests boot with.
 
 OUTDIR/tree/         a directory for libos-run --initrd: regular files (empty, small, 10 MiB),
-                     modes 0600/0640/0755, subdirectories, symlinks (one dangling)
-OUTDIR/initrd.expect the lines test_initrd must print for it, computed here from the files
-                     themselves (lstat, the bytes, readlink), not from any archive
+                     modes 0600/0640/0755, subdirectories, symlinks (relative, absolute, to a
+                     directory, dangling, a loop), a file with two hard links
+OUTDIR/initrd.expect the lines test_initrd must print for it walking the mounted tree, computed
+                     here from the files themselves (lstat, the bytes, readlink), not from any
+                     archive
 OUTDIR/tree.cpio     the tree packed by cpio(1), to pass as a file
 OUTDIR/bad-*.cpio    malformed archives: a ".." entry, a truncated one
+OUTDIR/implicit.cpio data/nested/three alone: its directories only implicit
 """
 import os
 import shutil
@@ -47,6 +50,13 @@ for i in range(0, len(big), 4):
 put("data/big.bin", bytes(big), 0o644)
 os.symlink("hello.txt", os.path.join(tree, "link"))
 os.symlink("../../nowhere", os.path.join(tree, "data/dangling"))
+os.symlink("/etc/config", os.path.join(tree, "abs"))           # absolute: from the guest's /
+os.symlink("../etc", os.path.join(tree, "data/etc"))           # relative, to a directory
+os.symlink("loop2", os.path.join(tree, "loop1"))               # a loop: ELOOP
+os.symlink("loop1", os.path.join(tree, "loop2"))
+# Hard links: cpio writes the data only with the last name; every name must read it.
+put("data/hard1", b"bytes under two names\n", 0o644)
+os.link(os.path.join(tree, "data/hard1"), os.path.join(tree, "hard2"))
 
 
 def fnv1a(b):  # the guest's checksum (about 2 s for the 10 MiB file)
@@ -63,7 +73,8 @@ for root, dirs, files in os.walk(tree):
         rel = os.path.relpath(p, tree)
         st = os.lstat(p)
         size = 0 if os.path.isdir(p) and not os.path.islink(p) else st.st_size
-        line = "entry %06o %d:%d %d %d /%s" % (st.st_mode, st.st_uid, st.st_gid, size, int(st.st_mtime), rel)
+        line = "entry %06o %d %d:%d %d %d /%s" % (st.st_mode, st.st_nlink, st.st_uid, st.st_gid, size,
+                                                  int(st.st_mtime), rel)
         if os.path.islink(p):
             line += " -> " + os.readlink(p)
         elif os.path.isfile(p):
@@ -71,8 +82,8 @@ for root, dirs, files in os.walk(tree):
                 line += " fnv1a 0x%08x" % fnv1a(f.read())
         lines.append(line)
 st = os.lstat(tree)
-lines.insert(0, "entry %06o %d:%d 0 %d /" % (st.st_mode, st.st_uid, st.st_gid, int(st.st_mtime)))
-lines.append("initrd: %d entries, valid" % len(lines))
+lines.insert(0, "entry %06o %d %d:%d 0 %d /" % (st.st_mode, st.st_nlink, st.st_uid, st.st_gid, int(st.st_mtime)))
+lines.append("tree: %d entries" % len(lines))
 with open(os.path.join(out, "initrd.expect"), "w") as f:
     f.write("\n".join(lines) + "\n")
 
@@ -87,3 +98,6 @@ with open(os.path.join(out, "bad-dotdot.cpio"), "wb") as f:
     f.write(small.replace(b"config\0", b"../cfg\0"))  # the same length: only the name is bad
 with open(os.path.join(out, "bad-truncated.cpio"), "wb") as f:
     f.write(small[:small.index(b"answer") + 4])  # inside config's data: no trailer
+# Only a deep file, without entries for its directories (nor "."): they must be directories.
+subprocess.run("cd %s && echo data/nested/three | cpio -o -H newc --quiet > %s/implicit.cpio" % (tree, out),
+               shell=True, check=True)

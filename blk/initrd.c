@@ -1,0 +1,51 @@
+/*
+ * The initrd's step of the start sequence: mount the -initrd, if the monitor gave one, at "/" or
+ * at libos.initrd=/path. In a file of its own so that only images that name it (DEVICES initrd,
+ * a -u libos_initrd_init) carry the file system and the cpio reader.
+ */
+#include <libos/boot.h>
+#include <libos/initrd.h>
+
+#include <stdint.h>
+#include <string.h>
+
+/* Absolute and canonical, as the mount table wants: "/", or "/a/b" without "", "." or "..". */
+static int canonical(const char *p)
+{
+    if (p[0] != '/')
+        return 0;
+    if (!p[1])
+        return 1;
+    for (const char *c = p + 1;; c++) {
+        const char *end = strchr(c, '/');
+        size_t n = end ? (size_t)(end - c) : strlen(c);
+        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return 0;
+        if (!end)
+            return 1;
+        c = end;
+    }
+}
+
+void libos_initrd_init(void)
+{
+    const struct libos_boot_info *bi = &libos_boot_info;
+    const char *at = libos_boot_param("libos.initrd", 0);
+    if (!at)
+        at = "/";
+    if (!canonical(at)) {
+        libos_printk("libos: boot failed: initrd: libos.initrd=%s is not a canonical absolute path\n", at);
+        libos_exit(LIBOS_EXIT_PANIC);
+    }
+    if (!bi->initrd_size)
+        return; /* no -initrd: nothing to mount, and not an error */
+    struct libos_cpio_error err;
+    long n = libos_initrd_mount((const void *)(uintptr_t)bi->initrd_base, (size_t)bi->initrd_size, at, &err);
+    if (n < 0) {
+        libos_printk("libos: boot failed: initrd: %s (offset %zu%s%s)\n", err.message, err.offset,
+                     err.path ? ", entry " : "", err.path ? err.path : "");
+        libos_exit(LIBOS_EXIT_PANIC);
+    }
+    if (libos_boot_verbose())
+        libos_printk("libos: initrd: %ld entries (%lu bytes) at %s\n", n, (unsigned long)bi->initrd_size, at);
+}
