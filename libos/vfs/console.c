@@ -142,4 +142,4 @@ static const struct libos_file_ops console_ops = {
 };
 
 /* fds 0, 1 and 2 hold three references, and the description one of its own: never freed. */
-struct libos_file libos_console_file = {&console_ops, NULL, O_RDWR, 4, 0, NULL};
+struct libos_file libos_console_file = {.ops = &console_ops, .flags = O_RDWR, .refs = 4};

@@ -45,7 +45,7 @@ struct libos_file *libos_file_new(const struct libos_file_ops *ops, void *priv, 
 {
     struct libos_file *f = calloc(1, sizeof *f);
     if (f)
-        *f = (struct libos_file){ops, priv, flags & (O_ACCMODE | O_NONBLOCK | O_APPEND), 1, 0, NULL};
+        *f = (struct libos_file){.ops = ops, .priv = priv, .flags = flags & (O_ACCMODE | O_NONBLOCK | O_APPEND), .refs = 1};
     return f;
 }
 
@@ -220,10 +220,6 @@ int libos_vfs_fchown(int fd, uid_t uid, gid_t gid)
     return WITH_FILE(fd, f, f->ops->fchown ? f->ops->fchown(f, uid, gid) : -EINVAL);
 }
 
-int libos_vfs_readdir(int fd, struct dirent *e)
-{
-    return WITH_FILE(fd, f, f->ops->readdir ? f->ops->readdir(f, e) : -ENOTDIR);
-}
 
 int libos_vfs_close(int fd)
 {

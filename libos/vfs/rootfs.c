@@ -1,6 +1,6 @@
 /*
- * The root file system of an image that mounts none at "/": one empty, read-only directory. Its
- * listing shows the mount points below it ("dev"), which are directories too.
+ * The root file system of an image that mounts none at "/": one empty, read-only directory (the
+ * VFS lists the mount points below it, "dev" and others).
  */
 #include "vfs_impl.h"
 
@@ -31,17 +31,14 @@ static int root_fstat(struct libos_file *f, struct stat *st)
     return 0;
 }
 
-/* ".", "..", then the mount points directly below "/". */
+/* ".", "..": the VFS adds the mount points below. */
 static int root_readdir(struct libos_file *f, struct dirent *e)
 {
-    off_t i = f->pos++;
-    if (i < 2)
-        return libos_vfs_dirent(e, "..", (size_t)i + 1, 1, DT_DIR);
-    const char *name;
-    size_t len;
-    if (!libos_vfs_mount_child("/", (unsigned)(i - 2), &name, &len))
-        return f->pos--, 0;
-    return libos_vfs_dirent(e, name, len, 2 + (ino_t)i, DT_DIR);
+    off_t i = f->pos;
+    if (i >= 2)
+        return 0;
+    f->pos++;
+    return libos_vfs_dirent(e, "..", (size_t)i + 1, 1, DT_DIR);
 }
 
 static int root_fchmod(struct libos_file *f, mode_t mode)

@@ -46,5 +46,7 @@ off_t libos_file_seek_pos(struct libos_file *f, off_t off, int whence)
         return base;
     if (off < 0 ? base + off < 0 : base + off < base) /* before the start, or overflowing */
         return -EINVAL;
+    if (base + off == 0)
+        f->mounts = 0; /* a directory read again from its start lists its mount points again */
     return f->pos = base + off;
 }

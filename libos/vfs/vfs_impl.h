@@ -40,7 +40,7 @@ void libos_vfs_mount_of(const char *path, struct libos_where *w);
 extern const struct libos_fs_ops libos_rootfs_ops, libos_devfs_ops;
 
 /* The names of the mount points directly below dir ("/": "dev", ...): the index-th into *name
- * (pointing into the table), 0 when there is none. For the root file system's readdir. */
+ * (pointing into the table), 0 when there is none. For readdir. */
 int libos_vfs_mount_child(const char *dir, unsigned index, const char **name, size_t *len);
 
 /* A directory listing made of fixed names, for file systems that have few: entry f->pos. */

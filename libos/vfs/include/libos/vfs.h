@@ -68,6 +68,7 @@ struct libos_file {
     unsigned refs; /* fds sharing it, and anyone else holding it */
     off_t pos;     /* the file offset, for kinds with pread/pwrite */
     char *path;    /* the absolute path it was opened by (malloc'd), or NULL */
+    unsigned mounts; /* a directory: 0, or 1 + the mount points below it listed so far */
 };
 
 ssize_t libos_file_read_pos(struct libos_file *f, void *buf, size_t n);
