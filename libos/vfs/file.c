@@ -45,7 +45,7 @@ struct libos_file *libos_file_new(const struct libos_file_ops *ops, void *priv, 
 {
     struct libos_file *f = calloc(1, sizeof *f);
     if (f)
-        *f = (struct libos_file){ops, priv, flags & (O_ACCMODE | O_NONBLOCK | O_APPEND), 1, 0, NULL};
+        *f = (struct libos_file){ops, priv, flags & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_DIRECT), 1, 0, NULL};
     return f;
 }
 
@@ -288,8 +288,8 @@ int libos_vfs_fcntl(int fd, int cmd, int arg)
         return 0;
     case F_GETFL:
         return f->flags;
-    case F_SETFL: /* the access mode stays; O_NONBLOCK and O_APPEND may change */
-        f->flags = (f->flags & O_ACCMODE) | (arg & (O_NONBLOCK | O_APPEND));
+    case F_SETFL: /* the access mode stays; O_NONBLOCK, O_APPEND and O_DIRECT may change */
+        f->flags = (f->flags & O_ACCMODE) | (arg & (O_NONBLOCK | O_APPEND | O_DIRECT));
         return 0;
     default:
         return -EINVAL;
