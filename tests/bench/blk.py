@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """blk.py: raw-disk throughput and IOPS, libos against a minimal Linux guest (figure 9).
 
-usage: blk.py [--build-dir DIR] [--runs N] [--machine M]... [--linux] [--timeout S]
+usage: blk.py [--build-dir DIR] [--runs N] [--machine M]... [--linux] [--requests] [--timeout S]
 
 Each boot gets a fresh sparse 64 MiB raw image as its one disk (a file in a temporary directory,
 so the host's page cache holds it), -m 128M, and the runner's QEMU flags for the machine
@@ -17,6 +17,13 @@ Figures (medians of --runs boots, default 3):
   seq write MB/s    32 MiB in 1 MiB writes, then one fsync/flush (counted), 10^6 bytes/s
   seq read MB/s     the same 32 MiB in 1 MiB reads
   IOPS QD1, QD32    2048 reads of 4 KiB at random aligned offsets, from 1 thread / 32 threads
+With --requests, where the requests go: libos /dev/vda (and with --linux the Linux guest) is booted
+once more per phase (blk/dev.c's arguments seq, qd1, qd32, and none, which only opens the disk)
+with QEMU tracing virtio_blk_handle_read/_write (requests the device took), virtio_queue_notify
+(kicks that reached it) and virtio_notify (interrupts it sent); the none boot's counts are
+subtracted (Linux reads a few sectors at boot). Tracing a notify needs ioeventfd off (with it,
+QEMU's memory core signals the eventfd without the trace point), so these boots run with
+ioeventfd=off; they are not timed.
 Goal (with --linux): libos /dev/vda at least the Linux guest's figure on every row. The one flag
 that differs: Linux boots microvm with ACPI (QEMU's default), since Debian's kernel finds
 virtio-mmio devices only through ACPI (no CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES), while the runner
@@ -70,6 +77,11 @@ def linux_guest(build_dir):
     return kernel, out
 
 
+TRACE = ["virtio_blk_handle_read", "virtio_blk_handle_write", "virtio_queue_notify",
+         "virtio_notify"]
+PHASES = ["none", "seq", "qd1", "qd32"]
+
+
 def command(image, machine, disk, linux=None):
     """The runner's QEMU argv for image with disk as vda; for linux=(kernel, initrd), the same
     with the Linux kernel, its initramfs and command line (and ACPI on microvm)."""
@@ -85,6 +97,54 @@ def command(image, machine, disk, linux=None):
             del cmd[j:j + 2]
         cmd += ["-initrd", linux[1], "-append", "console=ttyS0 quiet panic=-1"]
     return cmd
+
+
+def traced(cmd, machine, phase, disk, timeout):
+    """Counts of the TRACE events in one boot running only phase (blk/dev.c's argument)."""
+    cmd = list(cmd)
+    dev = "virtio-mmio" if machine == "microvm" else "virtio-blk-pci"
+    i = cmd.index("-kernel")
+    cmd[i:i] = ["-global", f"{dev}.ioeventfd=off"] + [a for t in TRACE for a in ("-trace", t)]
+    if "-append" in cmd:
+        cmd[cmd.index("-append") + 1] += " -- " + phase
+    else:
+        cmd += ["-append", "-- " + phase]  # libos: as libos-run passes guest arguments
+    with open(disk, "wb") as f:
+        f.truncate(DISK)
+    _, status, out, err = benchlib.run_timed(cmd, timeout)
+    if status != benchlib.QEMU_OK:
+        sys.exit(f"blk.py: a traced run ({phase}) failed (QEMU status {status}): "
+                 f"{out.decode(errors='replace')[-300:]}")
+    counts = dict.fromkeys(TRACE, 0)
+    for line in err.decode(errors="replace").splitlines():
+        for t in TRACE:
+            if (t + " ") in line:
+                counts[t] += 1
+    return counts
+
+
+def requests_report(machine, cmds, disk, timeout):
+    """Requests, kicks and interrupts per MiB or per read, per phase, for each guest."""
+    per = {}
+    for g, cmd in cmds.items():
+        c = {ph: traced(cmd, machine, ph, disk, timeout) for ph in PHASES}
+        d = {ph: {t: c[ph][t] - c["none"][t] for t in TRACE} for ph in PHASES[1:]}
+        seq, mib = d["seq"], 32
+        per[g] = [
+            ("seq write: requests per MiB", seq["virtio_blk_handle_write"] / mib),
+            ("seq read: requests per MiB", seq["virtio_blk_handle_read"] / mib),
+            ("seq: kicks per MiB", seq["virtio_queue_notify"] / (2 * mib)),
+            ("seq: interrupts per MiB", seq["virtio_notify"] / (2 * mib)),
+        ]
+        for ph, label in [("qd1", "QD1"), ("qd32", "QD32")]:
+            n = 2048
+            per[g] += [(f"{label}: requests per read", d[ph]["virtio_blk_handle_read"] / n),
+                       (f"{label}: kicks per read", d[ph]["virtio_queue_notify"] / n),
+                       (f"{label}: interrupts per read", d[ph]["virtio_notify"] / n)]
+    guests = list(per)
+    print(f"{machine + ' (QEMU trace)':<30s}" + "".join(f"{g:>17s}" for g in guests))
+    for k, (label, _) in enumerate(per[guests[0]]):
+        print(f"{label:<30s}" + "".join(f"{per[g][k][1]:17.2f}" for g in guests))
 
 
 def boot(cmd, disk, timeout):
@@ -109,6 +169,8 @@ def main():
     p.add_argument("--runs", type=int, default=3, help="boots per guest and machine (3)")
     p.add_argument("--machine", action="append", help="microvm and/or q35 (default both)")
     p.add_argument("--linux", action="store_true", help="add the minimal Linux guest")
+    p.add_argument("--requests", action="store_true",
+                   help="also count requests, kicks and interrupts per phase (QEMU tracing)")
     p.add_argument("--timeout", type=int, default=120, help="seconds per boot (120)")
     args = p.parse_args()
     images = {}
@@ -146,6 +208,10 @@ def main():
                     ratio = v["libos /dev/vda"] / v["Linux guest"]
                     line += f"{ratio:12.2f}x  {benchlib.verdict(ratio >= 1)}"
                 print(line)
+            if args.requests:
+                print()
+                requests_report(machine, {g: cmds[g] for g in cmds if g != "libos block API"},
+                                disk, args.timeout)
     finally:
         shutil.rmtree(tmp)
     if not linux:

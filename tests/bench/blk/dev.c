@@ -12,7 +12,9 @@
  *   randqd32  the same from 32 threads at once, each with a descriptor of its own (ns per read,
  *             all threads together)
  * All buffers are 4 KiB aligned and all offsets and lengths are multiples of 4 KiB, as O_DIRECT on
- * Linux wants.
+ * Linux wants. Arguments pick phases (blk.py --requests counts each one's requests with QEMU's
+ * tracing): "seq" (seqwrite, then seqread), "qd1", "qd32", "none" (only open the disk); all
+ * three by default.
  */
 #define _GNU_SOURCE /* O_DIRECT in glibc; newlib shows it by default */
 #include "bench.h"
@@ -22,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -102,7 +105,17 @@ static void *reader(void *arg)
     return NULL;
 }
 
-static int run(void)
+static int wanted(int argc, char **argv, const char *phase)
+{
+    if (argc < 2)
+        return 1;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], phase) == 0)
+            return 1;
+    return 0;
+}
+
+static int run(int argc, char **argv)
 {
     int fd = open("/dev/vda", O_RDWR | O_DIRECT);
     if (fd < 0) {
@@ -116,28 +129,35 @@ static int run(void)
     for (int i = 0; i < MiB; i++)
         seqbuf[i] = (unsigned char)i;
 
-    double t0 = now_ns();
-    for (int i = 0; i < SEQ_MIB; i++)
-        errors += pwrite(fd, seqbuf, MiB, (off_t)i * MiB) != MiB;
-    errors += fsync(fd) != 0;
-    report("seqwrite", now_ns() - t0, SEQ_MIB);
+    double t0;
+    if (wanted(argc, argv, "seq")) {
+        t0 = now_ns();
+        for (int i = 0; i < SEQ_MIB; i++)
+            errors += pwrite(fd, seqbuf, MiB, (off_t)i * MiB) != MiB;
+        errors += fsync(fd) != 0;
+        report("seqwrite", now_ns() - t0, SEQ_MIB);
 
-    t0 = now_ns();
-    for (int i = 0; i < SEQ_MIB; i++)
-        errors += pread(fd, seqbuf, MiB, (off_t)i * MiB) != MiB;
-    report("seqread", now_ns() - t0, SEQ_MIB);
+        t0 = now_ns();
+        for (int i = 0; i < SEQ_MIB; i++)
+            errors += pread(fd, seqbuf, MiB, (off_t)i * MiB) != MiB;
+        report("seqread", now_ns() - t0, SEQ_MIB);
+    }
 
-    t0 = now_ns();
-    random_reads(fd, 1, RAND_READS);
-    report("randqd1", now_ns() - t0, RAND_READS);
+    if (wanted(argc, argv, "qd1")) {
+        t0 = now_ns();
+        random_reads(fd, 1, RAND_READS);
+        report("randqd1", now_ns() - t0, RAND_READS);
+    }
 
-    pthread_t t[THREADS];
-    t0 = now_ns();
-    for (int i = 0; i < THREADS; i++)
-        errors += pthread_create(&t[i], NULL, reader, (void *)(uintptr_t)(i + 1)) != 0;
-    for (int i = 0; i < THREADS; i++)
-        pthread_join(t[i], NULL);
-    report("randqd32", now_ns() - t0, RAND_READS / THREADS * THREADS);
+    if (wanted(argc, argv, "qd32")) {
+        pthread_t t[THREADS];
+        t0 = now_ns();
+        for (int i = 0; i < THREADS; i++)
+            errors += pthread_create(&t[i], NULL, reader, (void *)(uintptr_t)(i + 1)) != 0;
+        for (int i = 0; i < THREADS; i++)
+            pthread_join(t[i], NULL);
+        report("randqd32", now_ns() - t0, RAND_READS / THREADS * THREADS);
+    }
 
     close(fd);
     if (errors)
@@ -145,16 +165,16 @@ static int run(void)
     return errors != 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 #ifdef BENCH_LINUX_INIT
     linux_setup();
-    int status = run();
+    int status = run(argc, argv);
     printf("bench_blkdev: done\n");
     linux_exit(status);
     return status;
 #else
-    int status = run();
+    int status = run(argc, argv);
     printf("bench_blkdev: done\n");
     return status;
 #endif
