@@ -7,6 +7,7 @@
  * Every call takes a reference on the description for its duration, so a thread blocked in an
  * op (a read of an empty pipe) keeps its file alive while another thread closes the fd.
  */
+#define _GNU_SOURCE /* O_DIRECT, also from glibc when tests/unit builds this file */
 #include "vfs_impl.h"
 
 #include <libos/config.h>
@@ -45,7 +46,8 @@ struct libos_file *libos_file_new(const struct libos_file_ops *ops, void *priv, 
 {
     struct libos_file *f = calloc(1, sizeof *f);
     if (f)
-        *f = (struct libos_file){.ops = ops, .priv = priv, .flags = flags & (O_ACCMODE | O_NONBLOCK | O_APPEND), .refs = 1};
+        *f = (struct libos_file){.ops = ops, .priv = priv,
+                                 .flags = flags & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_DIRECT), .refs = 1};
     return f;
 }
 
@@ -286,8 +288,8 @@ int libos_vfs_fcntl(int fd, int cmd, int arg)
         return 0;
     case F_GETFL:
         return f->flags;
-    case F_SETFL: /* the access mode stays; O_NONBLOCK and O_APPEND may change */
-        f->flags = (f->flags & O_ACCMODE) | (arg & (O_NONBLOCK | O_APPEND));
+    case F_SETFL: /* the access mode stays; O_NONBLOCK, O_APPEND and O_DIRECT may change */
+        f->flags = (f->flags & O_ACCMODE) | (arg & (O_NONBLOCK | O_APPEND | O_DIRECT));
         return 0;
     default:
         return -EINVAL;

@@ -7,11 +7,43 @@
 #include "virtio_impl.h"
 
 #include <libos/boot.h>
+#include <libos/x86.h>
 
 #include <errno.h>
 #include <stdarg.h>
 #include <malloc.h>
 #include <string.h>
+
+/*
+ * The fence virtqueue.c needs between publishing an index and reading the device's event field
+ * (and the device, between its own store and load: the two pairs together never both miss).
+ * Under KVM mfence is that fence. Under QEMU's TCG with one vCPU it is not: TCG emits guest
+ * fences (mfence, lock-prefixed instructions) as host fences only for parallel vCPUs, but the
+ * device runs on another host thread (QEMU's main loop, woken by the notify's ioeventfd, and the
+ * completions). The host CPU may then hold the guest's store in its store buffer past the load:
+ * the driver reads a stale avail_event and skips a kick the device waits for (seen: all threads
+ * of a 32-deep random-read benchmark asleep, 32 requests in the ring, the device idle; 1 boot in
+ * 3 on q35), or re-arms interrupts and misses a completion. A port write does hold: QEMU takes
+ * its global lock around the access, and a lock is a full fence on the host. Port 0x80 is the
+ * PC's POST port, written for I/O delays since the first PC; writes to it are ignored. It costs
+ * an exit, so it is used only when the hypervisor is not KVM (CPUID leaf 0x40000000).
+ */
+static int fence_by_port = -1; /* unknown until the first fence */
+
+void virtio_full_fence(void)
+{
+    if (fence_by_port < 0) {
+        uint32_t r[4];
+        x86_cpuid(1, 0, r);
+        int hv = (r[2] >> 31) & 1;
+        if (hv)
+            x86_cpuid(0x40000000, 0, r);
+        fence_by_port = !(hv && r[1] == 0x4b4d564b && r[2] == 0x564b4d56 && r[3] == 0x4d); /* "KVMKVMKVM" */
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (fence_by_port)
+        x86_outb(0x80, 0);
+}
 
 static struct virtio_dev devices[VIRTIO_DEVICES_MAX];
 static unsigned ndevices;

@@ -68,6 +68,11 @@ size_t virtio_vq_mem_size(unsigned size, unsigned max_chain, int indirect);
 void virtio_vq_init(struct virtio_vq *q, void *mem, unsigned size, unsigned max_chain,
                     int indirect, int event_idx);
 
+/* A full fence between the driver's store to the ring and its load of the device's event field
+ * (virtqueue.c's kicks and interrupt re-arming). virtqueue.c has a weak default, the CPU's fence;
+ * device.c overrides it (see there why). */
+void virtio_full_fence(void);
+
 /* The event fields after each ring. */
 static inline volatile uint16_t *virtq_used_event(struct virtio_vq *q)
 {

@@ -43,27 +43,53 @@ def sh(*argv, **kw):
     return subprocess.run(argv, check=True, **kw)
 
 
-def fetch_kernel(cache):
-    """vmlinuz path from the Debian kernel package, downloaded once into cache."""
+def fetch_kernel(cache, modules=False):
+    """vmlinuz path from the Debian kernel package, downloaded once into cache.
+
+    With modules, the package's virtio and virtio_blk modules are kept too (under
+    cache/lib/modules/<version>/kernel/drivers/), downloading the package again if an older cache
+    has only /boot."""
     found = sorted(glob.glob(os.path.join(cache, "boot", "vmlinuz-*")))
-    if found:
+    if found and (not modules or module_paths(cache, found[-1])):
         return found[-1]
     os.makedirs(cache, exist_ok=True)
-    deps = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], capture_output=True,
-                          text=True).stdout
-    m = re.search(r"Depends: (linux-image-\S+-amd64)", deps)
-    if not m:
-        sys.exit("bench: apt-cache knows no linux-image-amd64 (run apt-get update)")
-    pkg = m.group(1)
+    if found:
+        pkg = "linux-image-" + os.path.basename(found[-1])[len("vmlinuz-"):]
+    else:
+        deps = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], capture_output=True,
+                              text=True).stdout
+        m = re.search(r"Depends: (linux-image-\S+-amd64)", deps)
+        if not m:
+            sys.exit("bench: apt-cache knows no linux-image-amd64 (run apt-get update)")
+        pkg = m.group(1)
     print(f"(downloading {pkg} with apt-get download, once)", flush=True)
     sh("apt-get", "download", "-q", pkg, cwd=cache, stdout=subprocess.DEVNULL,
        stderr=subprocess.DEVNULL)
     deb = sorted(glob.glob(os.path.join(cache, pkg + "_*.deb")))[-1]
+    members = ["./boot"]
+    if modules:
+        members += ["--wildcards", "./lib/modules/*/kernel/drivers/virtio/*.ko",
+                    "./lib/modules/*/kernel/drivers/block/virtio_blk.ko"]
     tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
-    sh("tar", "-x", "-C", cache, "./boot", stdin=tar.stdout)
+    sh("tar", "-x", "-C", cache, *members, stdin=tar.stdout)
     tar.wait()
-    os.unlink(deb)  # 70 MB, and only /boot is used
+    os.unlink(deb)  # 70 MB, and only /boot (and a few modules) are used
     return sorted(glob.glob(os.path.join(cache, "boot", "vmlinuz-*")))[-1]
+
+
+# What Debian's kernel needs for a virtio-blk disk on virtio-mmio (microvm) or virtio-pci (q35),
+# in load order (all are modules there: CONFIG_VIRTIO=m, CONFIG_VIRTIO_BLK=m, ...).
+VIRTIO_BLK_MODULES = ["virtio/virtio_ring", "virtio/virtio", "virtio/virtio_pci_legacy_dev",
+                      "virtio/virtio_pci_modern_dev", "virtio/virtio_pci", "virtio/virtio_mmio",
+                      "block/virtio_blk"]
+
+
+def module_paths(cache, vmlinuz):
+    """The VIRTIO_BLK_MODULES files of vmlinuz's version in cache, or None if any is missing."""
+    ver = os.path.basename(vmlinuz)[len("vmlinuz-"):]
+    paths = [os.path.join(cache, "lib", "modules", ver, "kernel", "drivers", m + ".ko")
+             for m in VIRTIO_BLK_MODULES]
+    return paths if all(os.path.exists(p) for p in paths) else None
 
 
 def extract_vmlinux(bzimage, out):

@@ -278,6 +278,13 @@ static int disk(void)
     fd = open("/dev/vda", O_WRONLY);
     FAILS(pwrite(fd, buf, 10, 8 << 20), ENOSPC);
     close(fd);
+    /* O_DIRECT is accepted, kept (F_GETFL) and changes nothing: there is no page cache. */
+    static unsigned char direct[4096] __attribute__((aligned(4096)));
+    fd = open("/dev/vda", O_RDONLY | O_DIRECT);
+    CHECK(fd >= 0 && (fcntl(fd, F_GETFL) & O_DIRECT), "open with O_DIRECT");
+    CHECK(pread(fd, direct, 4096, 4096) == 4096 && direct[0] == host_pat(4096) &&
+          direct[4095] == host_pat(8191), "an aligned O_DIRECT pread");
+    close(fd);
     CHECK(stat("/dev/vdb", &st) == 0 && S_ISBLK(st.st_mode), "/dev/vdb");
     fd = open("/dev/vdb", O_RDONLY);
     FAILS(pwrite(fd, buf, 512, 0), EBADF);
