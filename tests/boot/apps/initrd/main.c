@@ -25,19 +25,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-static int failures;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            printf("ok: %s\n", #cond);                                                             \
-        } else {                                                                                   \
-            printf("FAIL: %s: ", #cond);                                                           \
-            printf(__VA_ARGS__);                                                                   \
-            printf(" (errno %d %s)\n", errno, strerror(errno));                                    \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-#define FAILS(call, err) CHECK((errno = 0, (call) == -1 && errno == (err)), "%s", #call " fails " #err)
+#include "../check.h"
 
 static uint32_t fnv1a(uint32_t h, const unsigned char *p, size_t n)
 {

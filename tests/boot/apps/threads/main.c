@@ -19,18 +19,7 @@
 
 #define NOINLINE_FN __attribute__((noinline, noclone))
 
-static int failures;
-#define CHECK(cond, ...)                                                                         \
-    do {                                                                                         \
-        if (cond) {                                                                              \
-            printf("ok: %s\n", #cond);                                                           \
-        } else {                                                                                 \
-            printf("FAIL: %s: ", #cond);                                                         \
-            printf(__VA_ARGS__);                                                                 \
-            printf("\n");                                                                        \
-            failures++;                                                                          \
-        }                                                                                        \
-    } while (0)
+#include "../check.h"
 
 static double now(clockid_t clock)
 {
