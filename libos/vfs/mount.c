@@ -23,6 +23,7 @@ static const struct mount builtin[] = {
     {"/", 1, &libos_rootfs_ops, NULL},
     {"/dev", 4, &libos_devfs_ops, NULL},
 };
+#define BUILTIN (sizeof builtin / sizeof builtin[0])
 static struct mount table[LIBOS_MOUNT_MAX];
 static unsigned count;
 
@@ -53,7 +54,7 @@ static void pick(const struct mount *m, const char *path, const struct mount **b
 void libos_vfs_mount_of(const char *path, struct libos_where *w)
 {
     const struct mount *best = NULL;
-    for (unsigned i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+    for (unsigned i = 0; i < BUILTIN; i++)
         pick(&builtin[i], path, &best);
     for (unsigned i = 0; i < count; i++)
         pick(&table[i], path, &best);
@@ -66,8 +67,8 @@ void libos_vfs_mount_of(const char *path, struct libos_where *w)
 int libos_vfs_mount_child(const char *dir, unsigned index, const char **name, size_t *len)
 {
     size_t dlen = strlen(dir);
-    for (unsigned i = 0; i < sizeof builtin / sizeof builtin[0] + count; i++) {
-        const struct mount *m = i < sizeof builtin / sizeof builtin[0] ? &builtin[i] : &table[i - 2];
+    for (unsigned i = 0; i < BUILTIN + count; i++) {
+        const struct mount *m = i < BUILTIN ? &builtin[i] : &table[i - BUILTIN];
         const char *p = m->path;
         if (m->len <= dlen || strncmp(p, dir, dlen) != 0 || (dlen > 1 && p[dlen] != '/'))
             continue;
