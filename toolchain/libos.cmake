@@ -46,6 +46,9 @@ function(libos_library name)
     # Optimised builds of libos itself favour size (-Oz: gcc 12's smallest): most of it runs once
     # (boot) or rarely, and the hello goal is 12 KiB of libos code. A hot path asks for -O2.
     target_compile_options(libos_${name} PRIVATE $<$<CONFIG:Release,MinSizeRel>:-Oz>)
+    # libos's own sources build without warnings, and stay so (an installed libos's users and the
+    # application's own code get none of these).
+    target_compile_options(libos_${name} PRIVATE -Wall -Wextra -Werror)
   else()
     add_library(libos_${name} INTERFACE)
     target_include_directories(libos_${name} INTERFACE

@@ -47,10 +47,12 @@ _Noreturn void __stack_chk_fail(void)
                 function_at((uintptr_t)__builtin_return_address(0) - 1));
 }
 
-/* Called by newlib's __memcpy_chk, __strcpy_chk, ...: their caller made the call that overflows. */
+/* Called by newlib's __memcpy_chk, __strcpy_chk, ...: their caller made the call that overflows.
+ * Its return address is one frame up the frame-pointer chain (newlib keeps frame pointers). */
 _Noreturn void __chk_fail(void)
 {
+    const uintptr_t *chk = *(const uintptr_t *const *)__builtin_frame_address(0); /* __*_chk's frame */
     libos_panic("buffer overflow detected in %s: a _FORTIFY_SOURCE checked call would write past "
                 "the end of its destination",
-                function_at((uintptr_t)__builtin_return_address(1) - 1));
+                function_at(chk[1] - 1));
 }

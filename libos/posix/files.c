@@ -114,7 +114,7 @@ int utime(const char *path, const struct utimbuf *t)
     return RET(libos_vfs_utimens(path, ts));
 }
 
-int utimes(const char *path, const struct timeval tv[2])
+int utimes(const char *path, const struct timeval *tv) /* two of them, or NULL */
 {
     struct timespec ts[2] = {{tv ? tv[0].tv_sec : 0, tv ? tv[0].tv_usec * 1000 : UTIME_NOW},
                              {tv ? tv[1].tv_sec : 0, tv ? tv[1].tv_usec * 1000 : UTIME_NOW}};
