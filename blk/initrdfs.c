@@ -254,15 +254,6 @@ static int ent_fchown(struct libos_file *f, uid_t uid, gid_t gid)
 
 static unsigned char dtype(const struct ent *e) { return (unsigned char)((e->mode & S_IFMT) >> 12); }
 
-static int put_dirent(struct dirent *d, const char *name, size_t len, ino_t ino, unsigned char type)
-{
-    if (len >= sizeof d->d_name)
-        len = sizeof d->d_name - 1; /* NAME_MAX: the resolver refuses longer names anyway */
-    *d = (struct dirent){.d_ino = ino, .d_reclen = sizeof *d, .d_type = type};
-    memcpy(d->d_name, name, len);
-    return 1;
-}
-
 /* ".", "..", then the children in name order, by position. */
 static int dir_readdir(struct libos_file *f, struct dirent *d)
 {
@@ -272,10 +263,10 @@ static int dir_readdir(struct libos_file *f, struct dirent *d)
         return 0;
     f->pos++;
     if (i < 2)
-        return put_dirent(d, "..", (size_t)i + 1, i && e->parent ? e->parent->ino : e->ino, DT_DIR);
+        return libos_vfs_dirent(d, "..", (size_t)i + 1, i && e->parent ? e->parent->ino : e->ino, DT_DIR);
     const struct ent *k = e->kids[i - 2];
     size_t plen = e->len ? e->len + 1 : 0; /* the child's name follows "dir/" */
-    return put_dirent(d, k->path + plen, k->len - plen, k->ino, dtype(k));
+    return libos_vfs_dirent(d, k->path + plen, k->len - plen, k->ino, dtype(k));
 }
 
 static const struct libos_file_ops file_ops = {

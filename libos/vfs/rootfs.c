@@ -5,16 +5,6 @@
 #include "vfs_impl.h"
 
 #include <errno.h>
-#include <string.h>
-
-int libos_vfs_dirent(struct dirent *e, const char *name, size_t len, ino_t ino, unsigned char type)
-{
-    if (len >= sizeof e->d_name)
-        len = sizeof e->d_name - 1;
-    *e = (struct dirent){.d_ino = ino, .d_reclen = sizeof *e, .d_type = type};
-    memcpy(e->d_name, name, len);
-    return 1;
-}
 
 static void dir_stat(struct stat *st)
 {

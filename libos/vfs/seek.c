@@ -1,5 +1,6 @@
 /*
- * read, write and lseek for files with a position (regular files): a file system points its ops
+ * Helpers file systems point their ops at. read, write and lseek for files with a position
+ * (regular files): a file system points its ops
  * at these and gives pread, pwrite and fstat; the position is the description's (shared by dup'ed
  * fds), and O_APPEND writes at the size fstat reports, whatever the position was. In a file of
  * their own: images without such files (hello) carry none of it.
@@ -8,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 static off_t size_of(struct libos_file *f)
@@ -49,4 +51,13 @@ off_t libos_file_seek_pos(struct libos_file *f, off_t off, int whence)
     if (base + off == 0)
         f->mounts = 0; /* a directory read again from its start lists its mount points again */
     return f->pos = base + off;
+}
+
+int libos_vfs_dirent(struct dirent *e, const char *name, size_t len, ino_t ino, unsigned char type)
+{
+    if (len >= sizeof e->d_name)
+        len = sizeof e->d_name - 1;
+    *e = (struct dirent){.d_ino = ino, .d_reclen = sizeof *e, .d_type = type};
+    memcpy(e->d_name, name, len);
+    return 1;
 }

@@ -43,7 +43,5 @@ extern const struct libos_fs_ops libos_rootfs_ops, libos_devfs_ops;
  * (pointing into the table), 0 when there is none. For readdir. */
 int libos_vfs_mount_child(const char *dir, unsigned index, const char **name, size_t *len);
 
-/* A directory listing made of fixed names, for file systems that have few: entry f->pos. */
-int libos_vfs_dirent(struct dirent *e, const char *name, size_t len, ino_t ino, unsigned char type);
 
 #endif

@@ -75,6 +75,10 @@ ssize_t libos_file_read_pos(struct libos_file *f, void *buf, size_t n);
 ssize_t libos_file_write_pos(struct libos_file *f, const void *buf, size_t n);
 off_t libos_file_seek_pos(struct libos_file *f, off_t offset, int whence);
 
+/* Fill *e for a readdir op: name (len bytes, not NUL-terminated; cut at NAME_MAX), inode number
+ * and DT_* type. Returns 1, what readdir returns for an entry. */
+int libos_vfs_dirent(struct dirent *e, const char *name, size_t len, ino_t ino, unsigned char type);
+
 /* --- the fd table ------------------------------------------------------------------------ */
 
 /* A new description (ops, priv, flags), not yet in any fd; NULL when memory is short. */
