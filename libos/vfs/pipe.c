@@ -121,15 +121,16 @@ static void close_write_end(struct libos_file *f)
     release(f->priv, 1);
 }
 
-/* Readable with data or when no writer is left (end of file: POLLHUP); writable with room for
- * PIPE_BUF bytes, or when no reader is left (the write fails at once: POLLERR). Each end is
- * notified by the other end's activity, always, so arming needs nothing more. */
+/* Readable with data; POLLHUP once no writer is left (with POLLIN only while data remains, as
+ * on Linux: a read returns 0 then); writable with room for PIPE_BUF bytes, or when no reader is
+ * left (the write fails at once: POLLERR). Each end is notified by the other end's activity,
+ * always, so arming needs nothing more. */
 static short poll_read_end(struct libos_file *f, short events, int arm)
 {
     struct pipe *p = f->priv;
     (void)arm;
     short r = p->writers == 0 ? POLLHUP : 0;
-    if (p->len > 0 || p->writers == 0)
+    if (p->len > 0)
         r |= events & (POLLIN | POLLRDNORM);
     return r;
 }
