@@ -192,6 +192,49 @@ static void test_poll(void)
     libos_vfs_close(pfb);
 }
 
+/* Another thread closes a polled fd while the poller sleeps: its watch goes with the file, the
+ * poller is woken and sees POLLNVAL. */
+static int close_a(void)
+{
+    int before = wakes;
+    libos_vfs_close(pfa);
+    return wakes == before + 1 ? 0 : -1;
+}
+
+static void test_poll_close(void)
+{
+    pa = (struct fake){0};
+    pb = (struct fake){0};
+    pfa = fake_fd(&pa);
+    pfb = fake_fd(&pb);
+    struct pollfd p[2] = {{pfa, POLLIN, 0}, {pfb, POLLIN, 0}};
+    wait_hook = close_a;
+    CHECK_EQ(1, libos_vfs_poll(p, 2, -1));
+    wait_hook = NULL;
+    CHECK_EQ(POLLNVAL, p[0].revents);
+    CHECK(libos_fd_file(pfb)->watchers == NULL);
+    libos_vfs_close(pfb);
+}
+
+/* epoll_wait that times out: one last look, then 0. */
+static int notify_late(void) { return -1; }
+
+static void test_epoll_timeout(void)
+{
+    struct fake k = {0};
+    int fk = fake_fd(&k), ep = libos_vfs_epoll_create(0);
+    struct epoll_event ev[1];
+    CHECK_EQ(0, ctl(ep, EPOLL_CTL_ADD, fk, EPOLLIN, 1));
+    wait_hook = notify_late;
+    CHECK_EQ(0, libos_vfs_epoll_wait(ep, ev, 1, 5000000));
+    wait_hook = NULL;
+    CHECK_EQ(-EINVAL, libos_vfs_epoll_wait(ep, ev, 0, 0));
+    CHECK_EQ(-EINVAL, libos_vfs_epoll_wait(fk, ev, 1, 0));
+    CHECK_EQ(-EBADF, libos_vfs_epoll_wait(999, ev, 1, 0));
+    libos_vfs_close(ep);
+    libos_vfs_close(fk);
+}
+
 /* Nesting: an inner instance's readiness reaches the outer one through the inner's own file. */
 static void test_nested(void)
 {
@@ -218,6 +261,8 @@ int main(void)
     test_o_ready();
     test_interest_and_rdhup();
     test_poll();
+    test_poll_close();
+    test_epoll_timeout();
     test_nested();
     return CHECK_DONE();
 }
