@@ -107,14 +107,16 @@ struct libos_file *libos_fd_file(int fd);
  * (POLLIN), room appeared (POLLOUT), the peer closed (POLLHUP, POLLRDHUP), an error (POLLERR).
  * That is the whole contract. notify wakes only what waits on f: the threads in poll() or select()
  * with f among their fds, and the epoll instances watching f (which wake their own waiters and
- * watchers). It costs one pointer test when nobody watches f, never allocates, never blocks, and
- * never calls the poll op; a spurious notify is harmless (waiters look again with the poll op).
+ * watchers). It costs a call and a NULL test when nobody watches f, never allocates, never blocks,
+ * and never calls the poll op; a spurious notify is harmless (waiters look again with the poll op).
  * It may be called from thread context and from interrupt handlers: handlers run only at
  * scheduling points (libos/irq.h), never in the middle of a thread's update of these lists, and
- * notify only links and unlinks and wakes. XXX: with SMP this needs a lock per file.
+ * notify and the watches' callbacks only move list links and wake threads. XXX: with SMP this
+ * needs a lock per file. Own wait queues (a pipe's blocked readers) are the kind's business.
  *
  * A watch is one waiter's registration on one file (poll.c's per fd, epoll.c's per watched fd):
- * fn runs on every notify whose events meet the watch's interest (POLLHUP and POLLERR always do),
+ * fn runs on every notify whose events meet the watch's interest (which poll and epoll make include
+ * POLLHUP and POLLERR),
  * and once with LIBOS_POLL_CLOSED when the file's last reference goes, whatever the interest;
  * then fn must unwatch it, and the file is gone after that. fn may wake threads and notify other
  * files; it must not block, allocate, or unwatch any other watch of the same file.
