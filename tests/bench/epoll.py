@@ -8,7 +8,9 @@ tests/bench/epoll/bench_epoll.elf, booted with --mem 64M) and natively with the 
 glibc, run pinned to one CPU. For N = 10, 100, 1000 pipes watched, one of them holding a byte:
 ns per epoll_wait (level-triggered, timeout 0, so every call reports the one ready pipe) and ns
 per poll over the same N fds. epoll_wait should stay flat as N grows (it asks only the ready
-items); poll grows with N. No goal: figures that show the shape.
+items); poll grows with N. Then "wake": N threads asleep in poll() on a pipe each, ns per round
+trip to one of them (main writes its pipe, it answers on another): flat when a write wakes only
+the pollers of its pipe. No goal: figures that show the shape.
 """
 import os
 import shutil
@@ -21,7 +23,7 @@ import benchlib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = [10, 100, 1000]
-NAMES = [f"{k}_{n}" for n in SIZES for k in ("epoll", "poll")]
+NAMES = [f"{k}_{n}" for n in SIZES for k in ("epoll", "poll", "wake")]
 
 
 def run_libos(image, runs, extra=()):
@@ -39,7 +41,8 @@ def run_linux(runs):
     tmp = tempfile.mkdtemp()
     try:
         exe = os.path.join(tmp, "bench_epoll")
-        subprocess.run(["gcc", "-O2", "-o", exe, os.path.join(HERE, "epoll", "main.c")], check=True)
+        subprocess.run(["gcc", "-O2", "-pthread", "-o", exe, os.path.join(HERE, "epoll", "main.c")],
+                       check=True)
         pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
         results = [benchlib.parse_figures(
             subprocess.run(pin + [exe], check=True, capture_output=True, text=True).stdout, NAMES)
@@ -64,10 +67,11 @@ def main():
     linux = run_linux(args.runs)
     print(f"  {'N':>5} {'call':>10} {'libos TCG':>11} {'libos instr.':>13} {'Linux native':>13}")
     for n in SIZES:
-        for k in ("epoll_wait", "poll"):
+        for k in ("epoll_wait", "poll", "wake"):
             name = f"{k.split('_')[0]}_{n}"
             print(f"  {n:5} {k:>10} {tcg[name]:11.1f} {icount[name]:13.0f} {linux[name]:13.1f}")
-    print("  ('libos instr.' is -icount shift=0: guest instructions per call; Linux: gcc -O2, glibc)")
+    print("  (wake: ns per round trip to 1 of N threads asleep in poll; 'libos instr.' is -icount"
+          " shift=0: guest instructions per call; Linux: gcc -O2, glibc)")
 
 
 if __name__ == "__main__":
