@@ -1,5 +1,5 @@
 /*
- * epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait: thin calls into libos::vfs's
+ * epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait, epoll_pwait2: thin calls into libos::vfs's
  * epoll (libos/vfs/epoll.c). A file of its own: only programs that use epoll link it.
  */
 #include "posix_impl.h"
@@ -7,6 +7,7 @@
 #include <libos/vfs.h>
 
 #include <sys/epoll.h>
+#include <time.h>
 
 #define RET(expr) libos_posix_ret(expr)
 
@@ -36,4 +37,15 @@ int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout
 int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms)
 {
     return epoll_pwait(epfd, events, maxevents, timeout_ms, NULL);
+}
+
+/* A timespec instead of milliseconds: NULL waits forever; a bad one fails EINVAL. */
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout,
+                 const sigset_t *sigmask)
+{
+    (void)sigmask;
+    if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000))
+        return errno = EINVAL, -1;
+    long long t = timeout ? (long long)timeout->tv_sec * 1000000000 + timeout->tv_nsec : -1;
+    return (int)RET(libos_vfs_epoll_wait(epfd, events, maxevents, t));
 }

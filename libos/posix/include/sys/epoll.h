@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,6 +52,8 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
 int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms);
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
                 const sigset_t *sigmask);
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout,
+                 const sigset_t *sigmask);
 
 #ifdef __cplusplus
 }

@@ -240,6 +240,14 @@ static int timeouts(void)
     t0 = now();
     n = epoll_pwait(ep, evs, 64, 20, &set);
     CHECK(n == 0 && now() - t0 >= 0.020, "epoll_pwait 20 ms");
+    struct timespec ts = {0, 20000000};
+    t0 = now();
+    n = epoll_pwait2(ep, evs, 64, &ts, NULL);
+    CHECK(n == 0 && now() - t0 >= 0.020, "epoll_pwait2 20 ms");
+    ts.tv_nsec = 1000000000;
+    FAILS(epoll_pwait2(ep, evs, 64, &ts, NULL), EINVAL);
+    CHECK(write(p[1], "r", 1) == 1 && epoll_pwait2(ep, evs, 64, NULL, NULL) == 1, "epoll_pwait2 NULL");
+    drain(p[0]);
     /* maxevents: 40 ready pipes, taken 16 at a time, each once (LT keeps them, in turn). */
     int q[40][2];
     for (int i = 0; i < 40; i++) {
