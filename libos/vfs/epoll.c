@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -304,7 +305,7 @@ int libos_vfs_epoll_wait(int epfd, struct epoll_event *out, int max, long long t
     struct libos_file *f = libos_fd_file(epfd);
     if (!f)
         return -EBADF;
-    if (f->ops != &epoll_ops || max <= 0)
+    if (f->ops != &epoll_ops || max <= 0 || max > INT_MAX / (int)sizeof *out)
         return -EINVAL;
     uint64_t deadline = timeout_ns > 0 ? libos_time_monotonic_ns() + (uint64_t)timeout_ns : 0;
     struct epoll *ep = f->priv;

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -461,6 +462,45 @@ static int closing(void)
     close(ep);
     close(q[0]);
     close(q[1]);
+
+    /* Nothing stays behind: 100 pipes watched by two instances (one nested in a third), closed
+     * in every order (watched fds first, an instance first, the middle of a nest first), 20
+     * times; the heap in use ends where it began. (glibc calls mallinfo deprecated: the
+     * Linux build warns.) */
+    struct mallinfo before = {0};
+    for (int round = 0; round < 21; round++) {
+        if (round == 1) /* after one round: the fd table has grown to what it needs */
+            before = mallinfo();
+        int a = epoll_create1(0), b = epoll_create1(0), top = epoll_create1(0), pp[100][2];
+        add(top, b, EPOLLIN, 0);
+        for (int i = 0; i < 100; i++) {
+            pipe(pp[i]);
+            add(a, pp[i][0], EPOLLIN | (i % 2 ? EPOLLET : 0), i);
+            add(b, pp[i][0], EPOLLIN | EPOLLONESHOT, i);
+            add(b, pp[i][1], EPOLLOUT, i);
+            if (i % 3 == 0)
+                write(pp[i][1], "x", 1);
+        }
+        struct epoll_event evs[32];
+        epoll_wait(a, evs, 32, 0);
+        epoll_wait(top, evs, 32, 0);
+        if (round % 3 == 0)
+            close(a), close(b);
+        else if (round % 3 == 1)
+            close(b);
+        for (int i = 0; i < 100; i++) {
+            close(pp[i][0]);
+            close(pp[i][1]);
+        }
+        if (round % 3 == 1)
+            close(a);
+        close(top);
+        if (round % 3 == 2)
+            close(a), close(b);
+    }
+    struct mallinfo after = mallinfo();
+    printf("closing: heap in use %d bytes before, %d after\n", before.uordblks, after.uordblks);
+    CHECK(after.uordblks == before.uordblks, "no leak");
     printf("epoll closing: %s\n", failures ? "FAILED" : "all checks passed");
     return failures != 0;
 }
