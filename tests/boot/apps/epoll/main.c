@@ -367,6 +367,13 @@ static void *closer(void *arg)
     return NULL;
 }
 
+static void *write_later(void *arg)
+{
+    usleep(20000);
+    write(*(int *)arg, "l", 1);
+    return NULL;
+}
+
 static int threads(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -406,6 +413,22 @@ static int threads(void)
     for (int i = 0; i < 2; i++)
         pthread_join(ps[i], NULL);
     CHECK(woken == 5, "every thread woken by its own event (%d)", woken);
+    /* poll() on 20 pipes (its watches on the heap), woken by a write to one of them. */
+    int many[20][2];
+    struct pollfd pf[20];
+    for (int i = 0; i < 20; i++) {
+        pipe(many[i]);
+        pf[i] = (struct pollfd){many[i][0], POLLIN, 0};
+    }
+    pthread_t lw;
+    pthread_create(&lw, NULL, write_later, &many[13][1]);
+    n = poll(pf, 20, 10000);
+    CHECK(n == 1 && pf[13].revents == POLLIN, "poll of 20 woken by pipe 13 (%d)", n);
+    pthread_join(lw, NULL);
+    for (int i = 0; i < 20; i++) {
+        close(many[i][0]);
+        close(many[i][1]);
+    }
     /* Another thread closes the watched fd (its last reference): the item goes; a waiter with a
      * timeout sees nothing and returns at its timeout. */
     pthread_t c;
