@@ -9,6 +9,9 @@
  *   threads N           N threads with the default stack alive at once, each touching 16 KiB of
  *                       it, then joined; the pages returned afterwards
  *   grow-thread         a thread 'grower' recursing down a stack larger than RAM (a report)
+ *   report-fault        a NULL write with rbp pointing at a page of main's stack not touched yet:
+ *                       the report's backtrace faults on the exception stack, which must not be
+ *                       "fixed" there (it would return over the report's own frames)
  * A check that passes prints "stacks: <what> ok"; a failure prints "FAIL: ...".
  */
 #define _GNU_SOURCE /* pthread_setname_np */
@@ -58,6 +61,12 @@ NOINLINE static int use_alloca(size_t n)
     for (size_t i = 0; i < n; i += 4096)
         p[i] = 1;
     return p[0];
+}
+
+NOINLINE static void report_fault(void)
+{
+    char *untouched = (char *)__builtin_frame_address(0) - 4 * 1024 * 1024;
+    __asm__ volatile("mov %0, %%rbp\n\tmovl $0, 0" ::"r"(untouched) : "memory");
 }
 
 static sem_t go;
@@ -145,6 +154,9 @@ int main(int argc, char **argv)
         pthread_setname_np(t, "grower");
         pthread_join(t, NULL);
         return printf("FAIL: running out of RAM was not caught\n"), 1;
+    } else if (!strcmp(what, "report-fault")) {
+        report_fault();
+        return printf("FAIL: no fault\n"), 1;
     } else if (!strcmp(what, "threads")) {
         if (threads((int)n))
             return 1;
