@@ -38,6 +38,7 @@ struct slot {
     struct slot *next; /* on the live list, or on the free list */
     uintptr_t base;    /* the slot's lowest address: its gap starts here */
     uintptr_t bottom;  /* the stack's lowest byte (what libos_stack_alloc returned) */
+    uintptr_t low;     /* the lowest page mapped: freeing walks only [low, top page) */
 };
 #define HEADER 64 /* bytes at the top of the slot for struct slot; keeps the stack top 16-aligned */
 
@@ -110,6 +111,7 @@ void *libos_stack_alloc(size_t size)
         }
         s = (struct slot *)(top - HEADER);
         s->base = area_next;
+        s->low = top - PAGE;
         area_next = top;
     }
     s->bottom = (uintptr_t)s - size;
@@ -144,7 +146,8 @@ void libos_stack_free(void *stack)
     if (!s)
         return; /* NULL, or not a stack of ours */
     *pp = s->next;
-    release(s->bottom & ~(uintptr_t)(PAGE - 1), slot_top(s) - PAGE);
+    release(s->low, slot_top(s) - PAGE);
+    s->low = slot_top(s) - PAGE;
     s->next = free_slots;
     free_slots = s;
 }
@@ -199,6 +202,8 @@ int libos_stack_fault(const uint64_t *frame)
         libos_panic("out of memory growing the stack of thread '%s' (at 0x%lx)", name ? name : "main",
                     (unsigned long)addr);
     }
+    if (page < s->low)
+        s->low = page;
     return 1;
 }
 
