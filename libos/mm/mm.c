@@ -25,6 +25,8 @@ static size_t nfree;
 static size_t heap_region;                      /* index into free_ram */
 static uintptr_t heap_start, heap_brk, heap_end; /* pages are taken from heap_end downwards */
 static size_t pages_taken;                      /* from heap_end, for tables and stacks */
+static void *free_frames;                       /* the frame pool's free list (see below) */
+static size_t nfree_frames;
 static uint64_t ram_top;
 
 static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
@@ -146,8 +148,11 @@ size_t libos_heap_used(void) { return heap_brk - heap_start; }
 
 void *libos_pt_frame_alloc(size_t n)
 {
-    /* From the top of the heap region, mapped writable (see map.c for why). XXX: a stray write to
-     * one of these tables is not caught; they lie at the top of RAM, far from NULL. */
+    /* From the top of the heap region, mapped writable (see map.c for why), or one from the
+     * frame pool. XXX: a stray write to one of these tables is not caught; they lie at the top
+     * of RAM, far from NULL. */
+    if (n == 1 && free_frames)
+        return memset(libos_frame_alloc(), 0, PAGE);
     if (n * PAGE > heap_end - heap_brk)
         return NULL;
     heap_end -= n * PAGE;
@@ -162,10 +167,8 @@ void *libos_pt_frame_alloc(size_t n)
  * may fault inside malloc. Freed frames go on a list threaded through the frames themselves
  * (RAM is identity-mapped and writable); new ones come from the top of the heap region, as page
  * tables do, so the heap and the stacks share one budget. Not zeroed: a stack's contents are
- * indeterminate anyway.
+ * indeterminate anyway. Each free frame holds the next one's address.
  */
-static void *free_frames; /* each free frame holds the next one's address */
-static size_t nfree_frames;
 
 void *libos_frame_alloc(void)
 {

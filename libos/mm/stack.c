@@ -88,6 +88,44 @@ static int area_init(void)
     return 0;
 }
 
+/*
+ * When RAM runs short: free slots give back their top page, and their page table when nothing
+ * else is left in it (a 2 MiB region holds one slot's top). The slot's address range is then
+ * left unused (address space is plentiful: 512 GiB). Returns whether anything came back.
+ */
+static int reclaim_free_slots(void)
+{
+    if (!free_slots)
+        return 0;
+    while (free_slots) {
+        struct slot *s = free_slots;
+        uintptr_t top_page = slot_top(s) - PAGE;
+        free_slots = s->next; /* before the page holding s goes */
+        uint64_t *e = libos_pt_slot(&libos_kernel_pt, top_page);
+        libos_frame_free((void *)(uintptr_t)(*e & PTE_ADDR));
+        *e = 0;
+        uint64_t *table = e - ((top_page >> 12) & 511), *pde = libos_pt_pde(&libos_kernel_pt, top_page);
+        unsigned used = 0;
+        for (unsigned i = 0; i < 512; i++)
+            used |= table[i] != 0;
+        if (!used && pde) {
+            *pde = 0;
+            libos_frame_free(table);
+        }
+    }
+    x86_write_cr3((uintptr_t)libos_kernel_pt.root); /* the TLB and the cached tables of them */
+    return 1;
+}
+
+/* A frame for a stack page, reclaiming free slots' pages when none is left. */
+static void *stack_frame(void)
+{
+    void *f = libos_frame_alloc();
+    if (!f && reclaim_free_slots())
+        f = libos_frame_alloc();
+    return f;
+}
+
 void *libos_stack_alloc(size_t size)
 {
     if (size > LIBOS_STACK_AREA_SIZE || (!area_ready && area_init() != 0))
@@ -102,7 +140,7 @@ void *libos_stack_alloc(size_t size)
         if (need > LIBOS_STACK_AREA_BASE + LIBOS_STACK_AREA_SIZE - area_next)
             return NULL; /* out of address space */
         uintptr_t top = area_next + need;
-        void *frame = libos_frame_alloc();
+        void *frame = stack_frame();
         if (!frame)
             return NULL;
         if (libos_pt_map(kernel_pt(), top - PAGE, (uintptr_t)frame, PAGE, MAP_W) != 0) {
@@ -196,7 +234,7 @@ int libos_stack_fault(const uint64_t *frame)
         overflow_report_ready(page, frame[4]);
         return 0;
     }
-    void *f = libos_frame_alloc();
+    void *f = stack_frame();
     if (!f || libos_pt_map(kernel_pt(), page, (uintptr_t)f, PAGE, MAP_W) != 0) {
         const char *name = libos_thread_name ? libos_thread_name() : NULL;
         libos_panic("out of memory growing the stack of thread '%s' (at 0x%lx)", name ? name : "main",

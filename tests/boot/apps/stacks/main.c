@@ -9,6 +9,8 @@
  *   threads N           N threads with the default stack alive at once, each touching 16 KiB of
  *                       it, then joined; the pages returned afterwards
  *   grow-thread         a thread 'grower' recursing down a stack larger than RAM (a report)
+ *   reclaim N D         N threads alive at once, joined, then D calls deep on main's stack: the
+ *                       free slots' top pages must come back when RAM runs short
  *   report-fault        a NULL write with rbp pointing at a page of main's stack not touched yet:
  *                       the report's backtrace faults on the exception stack, which must not be
  *                       "fixed" there (it would return over the report's own frames)
@@ -70,6 +72,33 @@ NOINLINE static void report_fault(void)
 }
 
 static sem_t go;
+
+static void *waiting_thread(void *arg)
+{
+    sem_wait(&go);
+    return arg;
+}
+
+static int reclaim(int n, long depth)
+{
+    pthread_t *t = malloc(sizeof *t * (size_t)n);
+    if (!t)
+        return printf("FAIL: malloc\n"), 1;
+    sem_init(&go, 0, 0);
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&t[i], NULL, waiting_thread, NULL) != 0)
+            return printf("FAIL: pthread_create %d\n", i), 1;
+    sched_yield();
+    size_t held = libos_mm_pages_used();
+    for (int i = 0; i < n; i++)
+        sem_post(&go);
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+    printf("reclaim: %d threads ended, pages in use %zu KiB with them, %zu KiB after\n", n, held >> 10,
+           libos_mm_pages_used() >> 10);
+    printf("reclaim: %ld calls deep, result %ld\n", depth, recurse(depth));
+    return 0;
+}
 
 static void *idle_thread(void *arg)
 {
@@ -154,6 +183,9 @@ int main(int argc, char **argv)
         pthread_setname_np(t, "grower");
         pthread_join(t, NULL);
         return printf("FAIL: running out of RAM was not caught\n"), 1;
+    } else if (!strcmp(what, "reclaim")) {
+        if (reclaim((int)n, argc > 3 ? strtol(argv[3], NULL, 0) : 0))
+            return 1;
     } else if (!strcmp(what, "report-fault")) {
         report_fault();
         return printf("FAIL: no fault\n"), 1;
