@@ -151,8 +151,12 @@ void *libos_pt_frame_alloc(size_t n)
     /* From the top of the heap region, mapped writable (see map.c for why), or one from the
      * frame pool. XXX: a stray write to one of these tables is not caught; they lie at the top
      * of RAM, far from NULL. */
-    if (n == 1 && free_frames)
-        return memset(libos_frame_alloc(), 0, PAGE);
+    void *f = free_frames; /* popped without a call: a stack fault in between could empty it */
+    if (n == 1 && f) {
+        free_frames = *(void **)f;
+        nfree_frames--;
+        return memset(f, 0, PAGE);
+    }
     if (n * PAGE > heap_end - heap_brk)
         return NULL;
     heap_end -= n * PAGE;

@@ -16,8 +16,9 @@
  * that the next stack of at most its size reuses (with its page tables and its top page).
  *
  * Calling context: libos_stack_alloc/free from a thread (one CPU, cooperative: nothing here is
- * ever seen half-updated); libos_stack_fault from the page-fault entry (stack_entry.S) with
- * interrupts off, on the exception stack.
+ * ever seen half-updated by another thread; stack_ready keeps the fault handler out too);
+ * libos_stack_fault from the page-fault entry (stack_entry.S) with interrupts off, on the
+ * exception stack.
  */
 #include "mm_impl.h"
 
@@ -126,8 +127,21 @@ static void *stack_frame(void)
     return f;
 }
 
+/*
+ * The page-fault handler changes the lists (live's order, free_slots when it reclaims) and the
+ * frame pool. So that it never runs in the middle of the thread-context code below, which walks
+ * the same lists, that code first touches the 3 KiB of stack under its caller: every call it
+ * makes stays within pages that are mapped, and no stack fault can interrupt it.
+ */
+__attribute__((noinline)) static void stack_ready(void)
+{
+    char below[3072];
+    __asm__ volatile("movb $0, %0" : "=m"(below[0])); /* the lowest byte: the page furthest down */
+}
+
 void *libos_stack_alloc(size_t size)
 {
+    stack_ready();
     if (size > LIBOS_STACK_AREA_SIZE || (!area_ready && area_init() != 0))
         return NULL;
     uintptr_t need = (size + HEADER + LIBOS_STACK_GAP + SLOT_ALIGN - 1) & ~(SLOT_ALIGN - 1);
@@ -178,6 +192,7 @@ static void release(uintptr_t lo, uintptr_t hi)
 
 void libos_stack_free(void *stack)
 {
+    stack_ready();
     struct slot **pp = &live, *s;
     while ((s = *pp) && s->bottom != (uintptr_t)stack)
         pp = &s->next;
@@ -309,4 +324,19 @@ uintptr_t libos_stack_main_top(void)
         libos_exit(LIBOS_EXIT_PANIC);
     }
     return (uintptr_t)stack + size;
+}
+
+uint64_t libos_mm_dma_addr(const void *buf, size_t len)
+{
+    uintptr_t a = (uintptr_t)buf, first = a & ~(uintptr_t)(PAGE - 1), pa = 0;
+    if (a - LIBOS_STACK_AREA_BASE >= LIBOS_STACK_AREA_SIZE)
+        return a; /* identity-mapped */
+    for (uintptr_t va = first; va < a + len || va == first; va += PAGE) {
+        uint64_t e = libos_pt_lookup(&libos_kernel_pt, va);
+        if (!e || (va != first && (e & PTE_ADDR) != pa + (va - first)))
+            return 0;
+        if (va == first)
+            pa = e & PTE_ADDR;
+    }
+    return pa + (a - first);
 }

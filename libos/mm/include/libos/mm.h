@@ -69,6 +69,13 @@ void libos_stack_free(void *stack);
 size_t libos_stack_thread_default(void);
 size_t libos_stack_main_size(void);
 
+/*
+ * The address a device is given for [buf, buf + len): buf itself where RAM is identity-mapped; for
+ * a buffer on a stack of the stack area, the physical address when all its pages are mapped and
+ * physically contiguous, else 0 (the caller bounces it through memory of its own).
+ */
+uint64_t libos_mm_dma_addr(const void *buf, size_t len);
+
 /* RAM taken from the top of the heap region and in use: page tables made after boot and stack
  * pages (for benchmarks). */
 size_t libos_mm_pages_used(void);
