@@ -82,4 +82,8 @@ int libos_boot_verbose(void);
  */
 const char *libos_boot_param(const char *name, unsigned index);
 
+/* Optional, weak: libos::mm claims its libos.* words (libos.stack=, libos.thread_stack=) when it
+ * has stacks that grow: nonzero when word is one of them; a bad value fails the boot there. */
+int libos_stack_param(const char *word) __attribute__((weak));
+
 #endif
