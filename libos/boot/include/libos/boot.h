@@ -82,4 +82,8 @@ int libos_boot_verbose(void);
  */
 const char *libos_boot_param(const char *name, unsigned index);
 
+/* The index-th parameter word that begins with prefix, whole ("net.eth0=dhcp"), or NULL: for a
+ * layer that claims a prefix and checks every word under it. */
+const char *libos_boot_param_word(const char *prefix, unsigned index);
+
 #endif

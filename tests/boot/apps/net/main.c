@@ -1,0 +1,70 @@
+/*
+ * The network's boot test image (tests/boot/nettest.py drives it from the host):
+ *   test_net [echo [PORT]]   print each NIC's addresses, then echo UDP datagrams on PORT (7)
+ *                            through lwIP's netconn API until one says "quit"; exit 0
+ *   test_net need-ipv4       exit 0 when eth0 has an IPv4 address, 3 when it has none
+ * "net: udp echo ready on port N" tells the host when to send.
+ */
+#include <libos/net.h>
+
+#include <lwip/api.h>
+#include <lwip/netif.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_nics(void)
+{
+    for (unsigned i = 0; i < libos_net_count(); i++) {
+        struct netif *n = libos_net_netif(i);
+        char a[IP6ADDR_STRLEN_MAX];
+        printf("nic eth%u: mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u ipv4 %s", i, n->hwaddr[0], n->hwaddr[1],
+               n->hwaddr[2], n->hwaddr[3], n->hwaddr[4], n->hwaddr[5], n->mtu,
+               ip4addr_ntoa_r(netif_ip4_addr(n), a, sizeof a));
+        printf(" ipv6 %s\n", ip6addr_ntoa_r(netif_ip6_addr(n, 0), a, sizeof a));
+    }
+}
+
+static int echo(unsigned port)
+{
+    struct netconn *c = netconn_new(NETCONN_UDP_IPV6); /* dual stack: IPv4 and IPv6 */
+    if (!c || netconn_bind(c, IP6_ADDR_ANY, (u16_t)port) != ERR_OK) {
+        printf("FAIL: cannot bind UDP port %u\n", port);
+        return 1;
+    }
+    printf("net: udp echo ready on port %u\n", port);
+    fflush(stdout);
+    unsigned n = 0;
+    for (;;) {
+        struct netbuf *b;
+        err_t e = netconn_recv(c, &b);
+        if (e != ERR_OK) {
+            printf("FAIL: netconn_recv: %d\n", e);
+            return 1;
+        }
+        char head[5] = {0};
+        netbuf_copy(b, head, 4);
+        int quit = netbuf_len(b) == 4 && memcmp(head, "quit", 4) == 0;
+        e = netconn_send(c, b);
+        netbuf_delete(b);
+        if (e != ERR_OK) {
+            printf("FAIL: netconn_send: %d\n", e);
+            return 1;
+        }
+        n++;
+        if (quit) {
+            printf("net: echoed %u datagrams\n", n);
+            netconn_delete(c);
+            return 0;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    print_nics();
+    if (argc > 1 && strcmp(argv[1], "need-ipv4") == 0)
+        return libos_net_count() && !ip4_addr_isany_val(*netif_ip4_addr(libos_net_netif(0))) ? 0 : 3;
+    return echo(argc > 2 ? (unsigned)atoi(argv[2]) : 7);
+}
