@@ -87,6 +87,7 @@ void libos_net_core_unlock(void);
 #define LWIP_ND6_NUM_DESTINATIONS 16
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
 #define ARP_TABLE_SIZE 32
 #define ARP_QUEUEING 1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
