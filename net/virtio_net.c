@@ -339,7 +339,9 @@ static struct netif *setup(struct virtio_dev *dev, unsigned index)
     }
     v->dev = dev;
     v->features = f;
-    v->rx_len = (uint32_t)(sizeof(struct vnet_hdr) + 14 + 4 + mtu + 63) & ~63u;
+    /* Room for the MTU, and never less than Ethernet's 1500: QEMU passes on larger frames than
+     * the MTU it announces when its backend's differs (user networking's is 1500). */
+    v->rx_len = (uint32_t)(sizeof(struct vnet_hdr) + 14 + 4 + (mtu > 1500 ? mtu : 1500) + 63) & ~63u;
     v->rx_target = LIBOS_NET_RX_BUFFERS;
     v->wake = (struct libos_waitq)LIBOS_WAITQ_INIT("a virtio-net interrupt", 1);
     if (virtio_irq(dev, interrupt, v) != 0 || !(v->rxq = virtio_queue(dev, 0, LIBOS_NET_RX_BUFFERS, 1)) ||

@@ -10,6 +10,10 @@ Cases (each boots one image through toolchain/libos-run with a timeout):
                printed (a figure, not checked).
   user-static  the same with net.eth0=10.0.2.16/24,gw=10.0.2.2: the static line, and the
                forward aims at 10.0.2.16, so the echo proves the address is the guest's.
+  two-nics     two user networks (10.0.2.0/24 and 10.0.3.0/24): both leases, echo through eth1.
+  user-nooffload  user networking on a device with every optional feature off (no mergeable
+               buffers, event index, indirect descriptors, checksums) and host_mtu=1400: the
+               guest's MTU is 1400, and the echo works.
   tap          (root only; skipped otherwise) a network namespace made for the test, with a tap
                device in it (192.168.77.1/24) that QEMU, run inside the namespace, attaches to;
                the guest (static 192.168.77.2) must answer ping over IPv4 and IPv6 (its link-local
@@ -114,12 +118,27 @@ def echo_round(sock, addr):
     return rtts
 
 
-def user_case(image, machine, static):
+def user_case(image, machine, case):
     port = free_udp_port()
+    static = case == "user-static"
     guest_ip = "10.0.2.16" if static else "10.0.2.15"
     args = ["net.eth0=10.0.2.16/24,gw=10.0.2.2,dns=10.0.2.3"] if static else []
-    g = Guest([RUNNER, image, "--machine", machine, "--timeout", "90",
-               "--net", "user,hostfwd=udp:127.0.0.1:%d-%s:7" % (port, guest_ip), "--"] + args + ["echo", "7"])
+    fwd = "hostfwd=udp:127.0.0.1:%d-%s:7" % (port, guest_ip)
+    nets = ["--net", "user," + fwd]
+    if case == "two-nics":  # the echo goes through eth1, on a network of its own
+        nets = ["--net", "user", "--net", "user,net=10.0.3.0/24,hostfwd=udp:127.0.0.1:%d-10.0.3.15:7" % port]
+    elif case == "user-nooffload":  # every optional feature off, and an MTU from the device
+        dev = "virtio-net-device" if machine == "microvm" else "virtio-net-pci"
+        props = "mrg_rxbuf=off,event_idx=off,indirect_desc=off,csum=off,guest_csum=off,host_mtu=1400"
+        nets = ["--qemu-arg=-netdev", "--qemu-arg=user,id=u0," + fwd,
+                "--qemu-arg=-device", "--qemu-arg=%s,netdev=u0,mac=52:54:00:12:34:56,%s" % (dev, props)]
+    g = Guest([RUNNER, image, "--machine", machine, "--timeout", "90"] + nets + ["--"] + args + ["echo", "7"])
+    if case == "two-nics":
+        g.wait_for(r"^net: eth0: 10\.0\.2\.15 netmask 255\.255\.255\.0 gateway 10\.0\.2\.2 \(DHCP", 60)
+        g.wait_for(r"^net: eth1: 10\.0\.3\.15 netmask 255\.255\.255\.0 gateway 10\.0\.3\.2 \(DHCP", 60)
+        g.wait_for(r"^nic eth1: mac 52:54:00:12:34:57 ", 60)
+    elif case == "user-nooffload":
+        g.wait_for(r"^nic eth0: mac 52:54:00:12:34:56 mtu 1400 ", 60)
     if static:
         g.wait_for(r"^net: eth0: 10\.0\.2\.16 netmask 255\.255\.255\.0 gateway 10\.0\.2\.2 \(static\)$", 60)
     else:
@@ -261,10 +280,8 @@ def main(argv):
     if len(argv) != 4 or argv[1] != "--machine":
         sys.exit(__doc__)
     image, machine, case = argv[0], argv[2], argv[3]
-    if case == "user-dhcp":
-        user_case(image, machine, False)
-    elif case == "user-static":
-        user_case(image, machine, True)
+    if case in ("user-dhcp", "user-static", "two-nics", "user-nooffload"):
+        user_case(image, machine, case)
     elif case == "tap":
         tap_case(image, machine)
     else:
