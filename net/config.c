@@ -8,7 +8,7 @@
  *   net.dhcp_wait=SECONDS                           boot waits this long for leases (0: not)
  * Every other net.* word is refused, with its reason.
  */
-#include "net_impl.h"
+#include "config.h"
 
 #include <string.h>
 
