@@ -4,10 +4,11 @@
 usage: nettest.py IMAGE --machine M CASE
 
 Cases (each boots one image through toolchain/libos-run with a timeout):
-  user-dhcp    QEMU user networking: the lease line (10.0.2.15 from 10.0.2.2), then a real UDP
-               socket on the host sends datagrams of several sizes through a udp hostfwd to the
-               guest's echo port; every one must come back byte-exact. The median round trip is
-               printed (a figure, not checked).
+  user-dhcp    QEMU user networking: the lease line (10.0.2.15 from 10.0.2.2), then 4 MiB through
+               a TCP connection from the host (a tcp hostfwd) to the guest's TCP echo, and a real
+               UDP socket on the host sends datagrams of several sizes through a udp hostfwd to
+               the guest's echo port; every byte must come back as sent. The median round trip
+               and the TCP rate are printed (figures, not checked).
   user-static  the same with net.eth0=10.0.2.16/24,gw=10.0.2.2: the static line, and the
                forward aims at 10.0.2.16, so the echo proves the address is the guest's.
   two-nics     two user networks (10.0.2.0/24 and 10.0.3.0/24): both leases, echo through eth1.
@@ -17,7 +18,7 @@ Cases (each boots one image through toolchain/libos-run with a timeout):
   tap          (root only; skipped otherwise) a network namespace made for the test, with a tap
                device in it (192.168.77.1/24) that QEMU, run inside the namespace, attaches to;
                the guest (static 192.168.77.2) must answer ping over IPv4 and IPv6 (its link-local
-               address) and echo UDP. The namespace is deleted however the test ends, which also
+               address) and echo UDP and 4 MiB of TCP (window scaling, tap's offloads). The namespace is deleted however the test ends, which also
                removes the tap: no traffic leaves it.
 Exits 0 when the case passed, 77 when it was skipped. (nettest.py ping ADDR [IFNAME] is the
 tap case's ping, run inside the namespace: the machine has no ping tool.)
@@ -118,15 +119,64 @@ def echo_round(sock, addr):
     return rtts
 
 
+def tcp_echo(addr, total, timeout=120):
+    """Send total bytes over one TCP connection while reading the echo; check it byte-exact.
+    Returns the throughput in MB/s (both directions' bytes counted once)."""
+    import threading
+    data = bytes((i * 31 + (i >> 10)) & 0xff for i in range(total))
+    s = socket.create_connection(addr, timeout=30)
+    s.settimeout(timeout)
+    t0 = time.perf_counter()
+    err = []
+
+    def send():
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except OSError as e:
+            err.append(e)
+    th = threading.Thread(target=send)
+    th.start()
+    got = bytearray()
+    while True:
+        try:
+            chunk = s.recv(1 << 16)
+        except socket.timeout:
+            fail("TCP echo: stalled after %d of %d bytes" % (len(got), total))
+        if not chunk:
+            break
+        got += chunk
+    th.join()
+    s.close()
+    dt = time.perf_counter() - t0
+    if err:
+        fail("TCP echo: sending failed: %s" % err[0])
+    if bytes(got) != data:
+        bad = next((i for i in range(min(len(got), total)) if got[i] != data[i]), min(len(got), total))
+        fail("TCP echo: %d bytes back of %d, first difference at %d" % (len(got), total, bad))
+    print("nettest: ok: %d bytes echoed byte-exact over TCP" % total)
+    return total / dt / 1e6
+
+
+def free_tcp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def user_case(image, machine, case):
     port = free_udp_port()
+    tport = free_tcp_port()
     static = case == "user-static"
     guest_ip = "10.0.2.16" if static else "10.0.2.15"
     args = ["net.eth0=10.0.2.16/24,gw=10.0.2.2,dns=10.0.2.3"] if static else []
-    fwd = "hostfwd=udp:127.0.0.1:%d-%s:7" % (port, guest_ip)
+    fwd = "hostfwd=udp:127.0.0.1:%d-%s:7,hostfwd=tcp:127.0.0.1:%d-%s:7" % (port, guest_ip, tport, guest_ip)
     nets = ["--net", "user," + fwd]
     if case == "two-nics":  # the echo goes through eth1, on a network of its own
-        nets = ["--net", "user", "--net", "user,net=10.0.3.0/24,hostfwd=udp:127.0.0.1:%d-10.0.3.15:7" % port]
+        nets = ["--net", "user", "--net", "user,net=10.0.3.0/24,hostfwd=udp:127.0.0.1:%d-10.0.3.15:7,"
+                "hostfwd=tcp:127.0.0.1:%d-10.0.3.15:7" % (port, tport)]
     elif case == "user-nooffload":  # every optional feature off, and an MTU from the device
         dev = "virtio-net-device" if machine == "microvm" else "virtio-net-pci"
         props = "mrg_rxbuf=off,event_idx=off,indirect_desc=off,csum=off,guest_csum=off,host_mtu=1400"
@@ -146,6 +196,9 @@ def user_case(image, machine, case):
                        r"\(DHCP lease, ([0-9]+) ms after boot\)$", 60)
         print("nettest: figure: DHCP lease %s ms after boot" % m.group(1))
     g.wait_for(r"^net: udp echo ready on port 7$", 60)
+    mbs = tcp_echo(("127.0.0.1", tport), 4 << 20)
+    print("nettest: figure: TCP echo through user networking, %.1f MB/s" % mbs)
+    g.wait_for(r"^net: tcp connection closed after 4194304 bytes$", 30)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
     rtts = echo_round(s, ("127.0.0.1", port))
@@ -250,6 +303,11 @@ def tap_case(image, machine):
         if r.returncode != 0:
             fail("the guest does not answer ping at %s%%ltap0" % ll)
         print("nettest: ok: the guest answers ping over IPv6 (%s)" % ll)
+        r = sh(*inns, *me, "tcp", "192.168.77.2", "7", str(4 << 20), check=False)
+        print(r.stdout, r.stderr)
+        if r.returncode != 0:
+            fail("TCP echo over the tap failed")
+        g.wait_for(r"^net: tcp connection closed after 4194304 bytes$", 30)
         code = ("import socket,sys\n"
                 "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(5)\n"
                 "for n in (1,100,1472,4000):\n"
@@ -277,6 +335,10 @@ def tap_case(image, machine):
 def main(argv):
     if argv and argv[0] == "ping":  # run by the tap case inside its namespace
         ping(*argv[1:])
+    if argv and argv[0] == "tcp":  # likewise
+        mbs = tcp_echo((argv[1], int(argv[2])), int(argv[3]))
+        print("nettest: figure: TCP echo over the tap, %.1f MB/s" % mbs)
+        sys.exit(0)
     if len(argv) != 4 or argv[1] != "--machine":
         sys.exit(__doc__)
     image, machine, case = argv[0], argv[2], argv[3]

@@ -1,7 +1,8 @@
 /*
  * The network's boot test image (tests/boot/nettest.py drives it from the host):
  *   test_net [echo [PORT]]   print each NIC's addresses, then echo UDP datagrams on PORT (7)
- *                            through lwIP's netconn API until one says "quit"; exit 0
+ *                            through lwIP's netconn API until one says "quit"; exit 0. A thread
+ *                            echoes TCP connections on the same port meanwhile, one at a time.
  *   test_net need-ipv4       exit 0 when eth0 has an IPv4 address, 3 when it has none
  * "net: udp echo ready on port N" tells the host when to send.
  */
@@ -10,6 +11,7 @@
 #include <lwip/api.h>
 #include <lwip/netif.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +28,47 @@ static void print_nics(void)
     }
 }
 
+/* TCP echo: every byte of each connection back, until the client closes. */
+static void *tcp_echo(void *arg)
+{
+    unsigned port = *(unsigned *)arg;
+    struct netconn *l = netconn_new(NETCONN_TCP_IPV6);
+    if (!l || netconn_bind(l, IP6_ADDR_ANY, (u16_t)port) != ERR_OK || netconn_listen(l) != ERR_OK) {
+        printf("FAIL: cannot listen on TCP port %u\n", port);
+        return NULL;
+    }
+    for (;;) {
+        struct netconn *c;
+        if (netconn_accept(l, &c) != ERR_OK)
+            continue;
+        unsigned long total = 0;
+        struct netbuf *b;
+        err_t e = ERR_OK;
+        while (e == ERR_OK && netconn_recv(c, &b) == ERR_OK) {
+            do {
+                void *d;
+                u16_t len;
+                netbuf_data(b, &d, &len);
+                e = netconn_write(c, d, len, NETCONN_COPY);
+                total += len;
+            } while (e == ERR_OK && netbuf_next(b) >= 0);
+            netbuf_delete(b);
+        }
+        printf("net: tcp connection closed after %lu bytes%s\n", total, e == ERR_OK ? "" : " (write failed)");
+        netconn_close(c);
+        netconn_delete(c);
+    }
+}
+
 static int echo(unsigned port)
 {
+    static unsigned tcp_port;
+    pthread_t t;
+    tcp_port = port;
+    if (pthread_create(&t, NULL, tcp_echo, &tcp_port) != 0) {
+        printf("FAIL: pthread_create\n");
+        return 1;
+    }
     struct netconn *c = netconn_new(NETCONN_UDP_IPV6); /* dual stack: IPv4 and IPv6 */
     if (!c || netconn_bind(c, IP6_ADDR_ANY, (u16_t)port) != ERR_OK) {
         printf("FAIL: cannot bind UDP port %u\n", port);
