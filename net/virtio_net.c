@@ -20,8 +20,10 @@
  *
  * Checksums: with GUEST_CSUM the device may hand us frames whose TCP/UDP checksum is partial
  * (NEEDS_CSUM, tap backends do this for local traffic): the driver completes it before lwIP
- * checks it. XXX: transmit checksum offload (VIRTIO_NET_F_CSUM) is not used yet, and DATA_VALID
- * frames are still checked by lwIP.
+ * checks it. With CSUM the device sums outgoing TCP segments: lwIP leaves their checksum 0
+ * (NETIF_CHECKSUM_GEN_TCP off), the driver puts the pseudo-header's sum there and says where
+ * the device starts. UDP keeps lwIP's software checksum: a datagram lwIP fragments cannot be
+ * summed by the device fragment by fragment. XXX: DATA_VALID frames are still checked by lwIP.
  *
  * Races: interrupt handlers run only at scheduling points (libos/irq.h), so between the
  * re-arm's check and the libos_wait after it no interrupt can be missed.
@@ -203,6 +205,55 @@ drop:
     v->rx_free = b;
 }
 
+static uint32_t sum16(const uint8_t *b, unsigned n, uint32_t sum)
+{
+    for (unsigned i = 0; i < n; i += 2)
+        sum += (uint32_t)b[i] << 8 | b[i + 1];
+    return sum;
+}
+
+/* For a TCP segment in frame f (its headers within the first len bytes): the pseudo-header's
+ * sum in the checksum field, and the header telling the device to finish it (virtio 1.1
+ * 5.1.6.2). 0 when done or not TCP, -1 when the headers are not all in the first pbuf. */
+static int tx_csum_offload(struct vnet_hdr *h, uint8_t *f, unsigned len)
+{
+    unsigned ip = 14, l4, plen;
+    uint32_t sum;
+    if (len < ip)
+        return -1;
+    uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
+    if (type == 0x0800) {
+        if (len < ip + 20)
+            return -1;
+        unsigned ihl = (f[ip] & 15u) * 4;
+        if (f[ip + 9] != 6)
+            return 0;
+        l4 = ip + ihl;
+        plen = (unsigned)(f[ip + 2] << 8 | f[ip + 3]) - ihl;
+        sum = sum16(f + ip + 12, 8, 0);
+    } else if (type == 0x86dd) {
+        if (len < ip + 40)
+            return -1;
+        if (f[ip + 6] != 6) /* lwIP puts no extension header before TCP */
+            return 0;
+        l4 = ip + 40;
+        plen = (unsigned)(f[ip + 4] << 8 | f[ip + 5]);
+        sum = sum16(f + ip + 8, 32, 0);
+    } else {
+        return 0;
+    }
+    if (len < l4 + 18)
+        return -1;
+    sum += 6 + plen;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    f[l4 + 16] = (uint8_t)(sum >> 8), f[l4 + 17] = (uint8_t)sum;
+    h->flags = HDR_F_NEEDS_CSUM;
+    h->csum_start = (uint16_t)l4;
+    h->csum_offset = 16;
+    return 0;
+}
+
 /* Frames the device has finished sending: their pbufs are released. */
 static void tx_reclaim(struct vnet *v)
 {
@@ -252,6 +303,16 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
         pbuf_ref(p);
     }
     memset(&t->hdr, 0, sizeof t->hdr);
+    if ((v->features & 1ull << VIRTIO_NET_F_CSUM) && tx_csum_offload(&t->hdr, p->payload, p->len) != 0) {
+        struct pbuf *one = pbuf_clone(PBUF_RAW, PBUF_RAM, p); /* the headers in one piece */
+        pbuf_free(p);
+        if (!one) {
+            t->next = v->tx_free, v->tx_free = t;
+            return ERR_MEM;
+        }
+        p = one;
+        tx_csum_offload(&t->hdr, p->payload, p->len);
+    }
     t->p = p;
     d[0] = (struct virtio_buf){&t->hdr, sizeof t->hdr};
     n = 1;
@@ -304,7 +365,10 @@ static err_t netif_setup(struct netif *netif)
     netif->hwaddr_len = ETH_HWADDR_LEN;
     netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP |
                    NETIF_FLAG_MLD6 | NETIF_FLAG_LINK_UP;
-    NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL);
+    struct vnet *v = netif->state;
+    NETIF_SET_CHECKSUM_CTRL(netif, v->features & 1ull << VIRTIO_NET_F_CSUM
+                                       ? NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP
+                                       : NETIF_CHECKSUM_ENABLE_ALL);
     return ERR_OK;
 }
 
@@ -312,7 +376,7 @@ static err_t netif_setup(struct netif *netif)
 static struct netif *setup(struct virtio_dev *dev, unsigned index)
 {
     uint64_t f = 0;
-    uint64_t wanted = 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_MTU |
+    uint64_t wanted = 1ull << VIRTIO_NET_F_CSUM | 1ull << VIRTIO_NET_F_GUEST_CSUM | 1ull << VIRTIO_NET_F_MTU |
                       1ull << VIRTIO_NET_F_MAC | 1ull << VIRTIO_NET_F_MRG_RXBUF |
                       1ull << VIRTIO_F_INDIRECT_DESC | 1ull << VIRTIO_F_EVENT_IDX;
     if (virtio_start(dev, wanted, &f) != 0) {
@@ -370,9 +434,10 @@ static struct netif *setup(struct virtio_dev *dev, unsigned index)
         libos_panic("net: cannot start the thread of %s (out of memory)", name + 5);
     libos_thread_detach(t);
     if (libos_boot_verbose())
-        libos_printk("net: eth%u: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u receive buffers%s%s%s\n",
+        libos_printk("net: eth%u: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, %u receive buffers%s%s%s%s\n",
                      index, virtio_where(dev), v->netif.hwaddr[0], v->netif.hwaddr[1], v->netif.hwaddr[2],
                      v->netif.hwaddr[3], v->netif.hwaddr[4], v->netif.hwaddr[5], mtu, v->rx_posted,
+                     f & 1ull << VIRTIO_NET_F_CSUM ? ", device checksums" : "",
                      f & 1ull << VIRTIO_NET_F_GUEST_CSUM ? ", guest checksums" : "",
                      f & 1ull << VIRTIO_NET_F_MRG_RXBUF ? ", mergeable buffers" : "",
                      f & 1ull << VIRTIO_F_EVENT_IDX ? ", event index" : "");
