@@ -45,8 +45,10 @@ def fail(msg):
 class Guest:
     """A booted image: its console lines as they come, and its exit status."""
 
-    def __init__(self, cmd):
-        print("nettest: running " + " ".join(cmd))
+    def __init__(self, cmd, quiet=False):
+        self.quiet = quiet
+        if not quiet:
+            print("nettest: running " + " ".join(cmd))
         self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
         self.out = ""
@@ -67,8 +69,9 @@ class Guest:
                 if not data and self.p.poll() is not None:
                     continue
                 text = data.decode(errors="replace")
-                sys.stdout.write(text)
-                sys.stdout.flush()
+                if not self.quiet:
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
                 self.out += text
 
     def finish(self, timeout):
@@ -78,7 +81,8 @@ class Guest:
             self.p.kill()
             rest, _ = self.p.communicate()
         text = rest.decode(errors="replace")
-        sys.stdout.write(text)
+        if not self.quiet:
+            sys.stdout.write(text)
         self.out += text
         return self.p.returncode
 
@@ -119,7 +123,7 @@ def echo_round(sock, addr):
     return rtts
 
 
-def tcp_echo(addr, total, timeout=120):
+def tcp_echo(addr, total, timeout=120, quiet=False):
     """Send total bytes over one TCP connection while reading the echo; check it byte-exact.
     Returns the throughput in MB/s (both directions' bytes counted once)."""
     import threading
@@ -154,7 +158,8 @@ def tcp_echo(addr, total, timeout=120):
     if bytes(got) != data:
         bad = next((i for i in range(min(len(got), total)) if got[i] != data[i]), min(len(got), total))
         fail("TCP echo: %d bytes back of %d, first difference at %d" % (len(got), total, bad))
-    print("nettest: ok: %d bytes echoed byte-exact over TCP" % total)
+    if not quiet:
+        print("nettest: ok: %d bytes echoed byte-exact over TCP" % total)
     return total / dt / 1e6
 
 
@@ -344,7 +349,7 @@ def main(argv):
         ping(*argv[1:])
     if argv and argv[0] == "tcp":  # likewise
         mbs = tcp_echo((argv[1], int(argv[2])), int(argv[3]))
-        print("nettest: figure: TCP echo over the tap, %.1f MB/s" % mbs)
+        print("nettest: figure: TCP echo, %.1f MB/s" % mbs)
         sys.exit(0)
     if len(argv) != 4 or argv[1] != "--machine":
         sys.exit(__doc__)
