@@ -9,8 +9,10 @@ Cases (each boots one image through toolchain/libos-run with a timeout):
                UDP socket on the host sends datagrams of several sizes through a udp hostfwd to
                the guest's echo port; every byte must come back as sent. The median round trip
                and the TCP rate are printed (figures, not checked).
-  user-static  the same with net.eth0=10.0.2.16/24,gw=10.0.2.2: the static line, and the
-               forward aims at 10.0.2.16, so the echo proves the address is the guest's.
+               The lease's DNS server (10.0.2.3) must be lwIP's first.
+  user-static  the same with net.eth0=10.0.2.16/24,gw=10.0.2.2,dns=10.0.2.3: the static line,
+               the DNS server, and the forward aims at 10.0.2.16, so the echo proves the
+               address is the guest's.
   two-nics     two user networks (10.0.2.0/24 and 10.0.3.0/24): both leases, echo through eth1.
   user-nooffload  user networking on a device with every optional feature off (no mergeable
                buffers, event index, indirect descriptors, checksums) and host_mtu=1400: the
@@ -196,10 +198,13 @@ def user_case(image, machine, case):
         g.wait_for(r"^nic eth0: mac 52:54:00:12:34:56 mtu 1400 ", 60)
     if static:
         g.wait_for(r"^net: eth0: 10\.0\.2\.16 netmask 255\.255\.255\.0 gateway 10\.0\.2\.2 \(static\)$", 60)
+        g.wait_for(r"^dns 0: 10\.0\.2\.3$", 60)  # from dns=
     else:
         m = g.wait_for(r"^net: eth0: 10\.0\.2\.15 netmask 255\.255\.255\.0 gateway 10\.0\.2\.2 "
                        r"\(DHCP lease, ([0-9]+) ms after boot\)$", 60)
         print("nettest: figure: DHCP lease %s ms after boot" % m.group(1))
+        if case != "two-nics":  # lwIP's DNS servers are global: with two leases the last one wins
+            g.wait_for(r"^dns 0: 10\.0\.2\.3$", 60)  # from the lease (slirp's DNS)
     g.wait_for(r"^net: udp echo ready on port 7$", 60)
     mbs = tcp_echo(("127.0.0.1", tport), 4 << 20)
     print("nettest: figure: TCP echo through user networking, %.1f MB/s" % mbs)

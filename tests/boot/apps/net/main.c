@@ -9,6 +9,7 @@
 #include <libos/net.h>
 
 #include <lwip/api.h>
+#include <lwip/dns.h>
 #include <lwip/netif.h>
 
 #include <pthread.h>
@@ -25,6 +26,12 @@ static void print_nics(void)
                n->hwaddr[2], n->hwaddr[3], n->hwaddr[4], n->hwaddr[5], n->mtu,
                ip4addr_ntoa_r(netif_ip4_addr(n), a, sizeof a));
         printf(" ipv6 %s\n", ip6addr_ntoa_r(netif_ip6_addr(n, 0), a, sizeof a));
+    }
+    for (u8_t k = 0; k < DNS_MAX_SERVERS; k++) {
+        const ip_addr_t *d = dns_getserver(k);
+        char a[IPADDR_STRLEN_MAX];
+        if (!ip_addr_isany(d))
+            printf("dns %u: %s\n", k, ipaddr_ntoa_r(d, a, sizeof a));
     }
 }
 
