@@ -85,7 +85,7 @@ u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
 
 err_t sys_mutex_new(sys_mutex_t *m)
 {
-    *m = (sys_mutex_t){1, 0, LIBOS_WAITQ_INIT("the lwIP core lock", 0)};
+    *m = (sys_mutex_t){1, 0, LIBOS_WAITQ_INIT("the lwIP core lock", 0), NULL};
     return ERR_OK;
 }
 
@@ -96,12 +96,22 @@ void sys_mutex_lock(sys_mutex_t *m)
     while (m->locked)
         libos_wait(&m->waiters, 0);
     m->locked = 1;
+    m->owner = libos_thread_self();
 }
 
 void sys_mutex_unlock(sys_mutex_t *m)
 {
     m->locked = 0;
+    m->owner = NULL;
     libos_wake_one(&m->waiters);
+}
+
+/* lwip_init runs before the lock exists (tcpip_init makes it after): nothing to check then. */
+void libos_net_assert_core_locked(const char *where)
+{
+    if (lock_tcpip_core.valid && lock_tcpip_core.owner != libos_thread_self())
+        libos_panic("net: lwIP's %s called without the core lock (libos_net_lock) in thread '%s'",
+                    where, libos_thread_get_name(libos_thread_self()));
 }
 
 void libos_net_core_unlock(void)

@@ -34,6 +34,10 @@
 void libos_net_core_unlock(void);
 #define LOCK_TCPIP_CORE() sys_mutex_lock(&lock_tcpip_core)
 #define UNLOCK_TCPIP_CORE() libos_net_core_unlock()
+/* lwIP checks that its core functions run under the lock: a raw-API call made without
+ * libos_net_lock is a panic naming the function, not a silent race (sys_arch.c). */
+void libos_net_assert_core_locked(const char *where);
+#define LWIP_ASSERT_CORE_LOCKED() libos_net_assert_core_locked(__func__)
 
 /* --- memory --- */
 #define MEM_LIBC_MALLOC 1

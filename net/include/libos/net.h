@@ -12,7 +12,7 @@
  *   - netconn (<lwip/api.h>): from any thread, without the lock; calls block the calling thread.
  *   - raw (<lwip/udp.h>, <lwip/tcp.h>, ...): only between libos_net_lock and libos_net_unlock;
  *     callbacks run in the thread that delivered the frame (a NIC's thread or lwIP's timer
- *     thread) with the lock held, and must not block.
+ *     thread) with the lock held, and must not block. A raw call without the lock panics.
  * Sockets as POSIX fds come later, on the netconn API.
  *
  * Contract: thread context only; errors are negative errno values; nothing here panics on

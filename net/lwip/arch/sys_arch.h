@@ -18,6 +18,7 @@ typedef struct {
     int valid;
     int locked;
     struct libos_waitq waiters;
+    struct libos_thread *owner; /* while locked */
 } sys_mutex_t;
 
 struct libos_net_mbox;

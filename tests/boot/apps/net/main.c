@@ -4,6 +4,7 @@
  *                            through lwIP's netconn API until one says "quit"; exit 0. A thread
  *                            echoes TCP connections on the same port meanwhile, one at a time.
  *   test_net need-ipv4       exit 0 when eth0 has an IPv4 address, 3 when it has none
+ *   test_net unlocked        a raw-API call without libos_net_lock, which must panic
  * "net: udp echo ready on port N" tells the host when to send.
  */
 #include <libos/net.h>
@@ -11,6 +12,7 @@
 #include <lwip/api.h>
 #include <lwip/dns.h>
 #include <lwip/netif.h>
+#include <lwip/udp.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -114,5 +116,16 @@ int main(int argc, char **argv)
     print_nics();
     if (argc > 1 && strcmp(argv[1], "need-ipv4") == 0)
         return libos_net_count() && !ip4_addr_isany_val(*netif_ip4_addr(libos_net_netif(0))) ? 0 : 3;
+    if (argc > 1 && strcmp(argv[1], "unlocked") == 0) {
+        libos_net_lock();
+        struct udp_pcb *ok = udp_new(); /* with the lock: fine */
+        udp_remove(ok);
+        libos_net_unlock();
+        printf("net: raw calls under the lock are fine\n");
+        fflush(stdout);
+        udp_new(); /* without it: a panic */
+        printf("FAIL: udp_new without the core lock did not panic\n");
+        return 1;
+    }
     return echo(argc > 2 ? (unsigned)atoi(argv[2]) : 7);
 }
