@@ -117,7 +117,8 @@ endfunction()
 # through open(), later): each becomes a linker -u reference to the driver's init, which the
 # start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
 # as /dev/vda, ...), tmpfs (a RAM file system at /tmp), initrd (the -initrd's cpio archive as a
-# read-only file system at /, or at libos.initrd=/path).
+# read-only file system at /, or at libos.initrd=/path), net (virtio-net NICs with lwIP, configured
+# by net.* words or DHCP at boot: docs/networking.md).
 #
 # STACK_SIZE <size> is main's stack (default 8M, as on Linux) and THREAD_STACK_SIZE <size> a new
 # thread's default (default 8M); a size is bytes or a number with K, M or G. Stacks cost only
@@ -155,8 +156,10 @@ function(libos_add_executable name)
       target_link_options(${name} PRIVATE -Wl,-u,libos_tmpfs_init)
     elseif(device STREQUAL "initrd")
       target_link_options(${name} PRIVATE -Wl,-u,libos_initrd_init)
+    elseif(device STREQUAL "net")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_net_init)
     else()
-      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd)")
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd, net)")
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")

@@ -95,11 +95,21 @@ const char *libos_boot_param(const char *name, unsigned index)
     return NULL;
 }
 
+const char *libos_boot_param_word(const char *prefix, unsigned index)
+{
+    size_t n = strlen(prefix);
+    for (char **p = params; p && *p; p++)
+        if (strncmp(*p, prefix, n) == 0 && index-- == 0)
+            return *p;
+    return NULL;
+}
+
 /*
  * Kernel parameters: libos.* words are ours and each must be known. Every other word must carry a
  * prefix that a layer of this image claims, so that a typo is refused, never dropped; today that
  * is only virtio_mmio., which microvm appends itself. A layer that takes words of its own (net.,
- * blk.) claims its prefix here, behind its weak init, and checks its words itself.
+ * blk.) claims its prefix here, behind its weak init, and checks its words itself: net. is
+ * claimed by libos::net (libos_net_init) when the image has it.
  * libos.initrd=/path is accepted here and checked by the initrd file system (libos::blk), which
  * mounts the archive there; an image without it ignores the word. libos.stack= and
  * libos.thread_stack= are libos::mm's (stack.c) when the image has stacks that grow: an image
@@ -112,12 +122,24 @@ const char *libos_boot_param(const char *name, unsigned index)
 #define VERBOSE_PREFIX KNOWN_OPTIONS         /* "libos.verbose=" */
 #define INITRD_PREFIX (KNOWN_OPTIONS + 19)   /* "libos.initrd=/" */
 
+void libos_net_init(void) __attribute__((weak)); /* libos::net, when linked: net.* words */
+
+/* A word's first 4 bytes (every parameter word has at least 4 with its NUL: "x.=" is the
+ * shortest), little-endian: cheaper in every image than a strncmp and its string. */
+static uint32_t word4(const char *w)
+{
+    uint32_t v;
+    memcpy(&v, w, 4);
+    return v;
+}
+
 static void apply_libos_params(void)
 {
     for (char **p = params; *p; p++) {
         const char *w = *p;
         if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0 ||
-            (libos_stack_param && libos_stack_param(w)))
+            (libos_stack_param && libos_stack_param(w)) ||
+            (libos_net_init && word4(w) == 0x2e74656e)) /* "net.", read as one compare */
             continue;
         if (strncmp(w, VERBOSE_PREFIX, 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
             verbose = w[14] - '0'; /* '0' or '1' */

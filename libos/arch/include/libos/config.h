@@ -66,4 +66,14 @@
 /* Duration of the TSC calibration against the PIT, when CPUID gives no frequency (microseconds). */
 #define LIBOS_TSC_CALIBRATE_US 5000
 
+/* Network (libos::net): TCP connections open at once, listeners and UDP/raw endpoints. Every lwIP
+ * pool (PCBs, netconns, segments) is sized from it, in .bss of images that link the network. */
+#define LIBOS_NET_MAX_CONNECTIONS 64
+
+/* Network: receive buffers per NIC (ring entries, at most); each holds one frame (2 KiB). */
+#define LIBOS_NET_RX_BUFFERS 128
+
+/* Network: longest wait for a DHCP lease at boot, when the command line configures none (ms). */
+#define LIBOS_NET_DHCP_WAIT_MS 10000
+
 #endif

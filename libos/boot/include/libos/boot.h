@@ -86,4 +86,8 @@ const char *libos_boot_param(const char *name, unsigned index);
  * has stacks that grow: nonzero when word is one of them; a bad value fails the boot there. */
 int libos_stack_param(const char *word) __attribute__((weak));
 
+/* The index-th parameter word that begins with prefix, whole ("net.eth0=dhcp"), or NULL: for a
+ * layer that claims a prefix and checks every word under it. */
+const char *libos_boot_param_word(const char *prefix, unsigned index);
+
 #endif
