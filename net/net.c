@@ -57,6 +57,9 @@ static _Noreturn void config_failed(const char *word, const char *why)
     libos_exit(LIBOS_EXIT_PANIC);
 }
 
+/* net.* words: every one is checked by read_config at the network's start. */
+LIBOS_PARAM_CLAIM(net_claim, "net.", NULL);
+
 static void read_config(void)
 {
     const char *w, *why;

@@ -105,47 +105,41 @@ const char *libos_boot_param_word(const char *prefix, unsigned index)
 }
 
 /*
- * Kernel parameters: libos.* words are ours and each must be known. Every other word must carry a
- * prefix that a layer of this image claims, so that a typo is refused, never dropped; today that
- * is only virtio_mmio., which microvm appends itself. A layer that takes words of its own (net.,
- * blk.) claims its prefix here, behind its weak init, and checks its words itself: net. is
- * claimed by libos::net (libos_net_init) when the image has it.
- * libos.initrd=/path is accepted here and checked by the initrd file system (libos::blk), which
- * mounts the archive there; an image without it ignores the word. libos.stack= and
- * libos.thread_stack= are libos::mm's (stack.c) when the image has stacks that grow: an image
- * without them (hello) refuses them as unknown.
- * The comparisons read the options' prefixes out of the list the one message prints, and both
- * kinds of bad word share that message: every image carries this code (hello has no bytes to
- * spare), and a second copy of the names, or a second message, would cost some.
+ * Kernel parameters: libos.verbose= is this layer's; every other word must begin with a prefix
+ * that a layer of this image claims (LIBOS_PARAM_CLAIM in libos/boot.h: virtio_mmio., which
+ * microvm appends itself, below; libos.initrd= by the initrd, net. by libos::net, libos.stack= by
+ * mm's growing stacks, ...), so that a typo, or a word for a layer the image lacks, is refused,
+ * never dropped. The refusal lists what the image claims.
  */
-#define KNOWN_OPTIONS "libos.verbose=0|1, libos.initrd=/path" /* a literal: merged, unaligned */
-#define VERBOSE_PREFIX KNOWN_OPTIONS         /* "libos.verbose=" */
-#define INITRD_PREFIX (KNOWN_OPTIONS + 19)   /* "libos.initrd=/" */
-
-void libos_net_init(void) __attribute__((weak)); /* libos::net, when linked: net.* words */
-
-/* A word's first 4 bytes (every parameter word has at least 4 with its NUL: "x.=" is the
- * shortest), little-endian: cheaper in every image than a strncmp and its string. */
-static uint32_t word4(const char *w)
-{
-    uint32_t v;
-    memcpy(&v, w, 4);
-    return v;
-}
+LIBOS_PARAM_CLAIM(mmio_words_claim, "virtio_mmio.", NULL);
+extern const struct libos_param_claim __libos_params_start[], __libos_params_end[];
 
 static void apply_libos_params(void)
 {
     for (char **p = params; *p; p++) {
         const char *w = *p;
-        if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0 ||
-            (libos_stack_param && libos_stack_param(w)) ||
-            (libos_net_init && word4(w) == 0x2e74656e)) /* "net.", read as one compare */
+        const struct libos_param_claim *c = __libos_params_start;
+        for (; c < __libos_params_end; c++) { /* does w begin with c->prefix? */
+            const char *a = w, *b = c->prefix;
+            while (*b && *a == *b)
+                a++, b++;
+            if (!*b)
+                break;
+        }
+        if (c < __libos_params_end) {
+            if (c->check)
+                c->check(w);
             continue;
-        if (strncmp(w, VERBOSE_PREFIX, 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
+        }
+        if (strncmp(w, "libos.verbose=", 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
             verbose = w[14] - '0'; /* '0' or '1' */
             continue;
         }
-        boot_failed("unknown parameter '%s' (this image knows %s and the prefix virtio_mmio.)", w, KNOWN_OPTIONS);
+        libos_printk("libos: boot failed: unknown parameter '%s' (known: libos.verbose=0|1", w);
+        for (c = __libos_params_start; c < __libos_params_end; c++)
+            libos_printk(", %s*", c->prefix);
+        libos_printk(")\n");
+        libos_exit(LIBOS_EXIT_PANIC);
     }
 }
 

@@ -286,19 +286,16 @@ _Noreturn static void bad_param(const char *word, const char *why)
     libos_exit(LIBOS_EXIT_PANIC);
 }
 
-int libos_stack_param(const char *word)
+static void stack_param(const char *word)
 {
-    size_t *to = strncmp(word, "libos.stack=", 12) == 0          ? &param_main
-                 : strncmp(word, "libos.thread_stack=", 19) == 0 ? &param_thread
-                                                                  : NULL;
-    if (!to)
-        return 0;
+    size_t *to = word[6] == 's' ? &param_main : &param_thread; /* libos.stack= or libos.thread_stack= */
     if (!(*to = parse_size(strchr(word, '=') + 1)))
         bad_param(word, "not a stack size from 16K to 64G (bytes, or a number with K, M or G)");
     if (to == &param_main && !&libos_app_stack_size)
         bad_param(word, "this image runs main on its 64 KiB boot stack (built with STACK_SIZE 64K or less)");
-    return 1;
 }
+LIBOS_PARAM_CLAIM(stack_claim, "libos.stack=", stack_param);
+LIBOS_PARAM_CLAIM(thread_stack_claim, "libos.thread_stack=", stack_param);
 
 size_t libos_stack_thread_default(void)
 {

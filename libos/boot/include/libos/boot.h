@@ -82,9 +82,19 @@ int libos_boot_verbose(void);
  */
 const char *libos_boot_param(const char *name, unsigned index);
 
-/* Optional, weak: libos::mm claims its libos.* words (libos.stack=, libos.thread_stack=) when it
- * has stacks that grow: nonzero when word is one of them; a bad value fails the boot there. */
-int libos_stack_param(const char *word) __attribute__((weak));
+/*
+ * Kernel parameter words of a layer: LIBOS_PARAM_CLAIM(id, "net.", check) in one of the layer's
+ * objects makes the boot accept every word that begins with the prefix, calling check (or NULL)
+ * with each at once, to fail the boot on a bad value. The claim is linked with that object, so
+ * an image without the layer refuses the words as unknown: a typo is never dropped.
+ */
+struct libos_param_claim {
+    const char *prefix;
+    void (*check)(const char *word);
+};
+#define LIBOS_PARAM_CLAIM(id, prefix, check)                                                       \
+    static const struct libos_param_claim id                                                       \
+        __attribute__((used, section(".libos_params"), aligned(8))) = {prefix, check}
 
 /* The index-th parameter word that begins with prefix, whole ("net.eth0=dhcp"), or NULL: for a
  * layer that claims a prefix and checks every word under it. */
