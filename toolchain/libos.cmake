@@ -95,7 +95,8 @@ endfunction()
 # through open(), later): each becomes a linker -u reference to the driver's init, which the
 # start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
 # as /dev/vda, ...), tmpfs (a RAM file system at /tmp), initrd (the -initrd's cpio archive as a
-# read-only file system at /, or at libos.initrd=/path).
+# read-only file system at /, or at libos.initrd=/path), ext4 (the disks' ext2/3/4 file systems,
+# mounted where libos.mount=DISK:/PATH words on the command line say; implies blk).
 function(libos_add_executable name)
   cmake_parse_arguments(arg "" "" "DEVICES" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
@@ -109,8 +110,10 @@ function(libos_add_executable name)
       target_link_options(${name} PRIVATE -Wl,-u,libos_tmpfs_init)
     elseif(device STREQUAL "initrd")
       target_link_options(${name} PRIVATE -Wl,-u,libos_initrd_init)
+    elseif(device STREQUAL "ext4")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init -Wl,-u,libos_ext4_init)
     else()
-      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd)")
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd, ext4)")
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")

@@ -101,20 +101,23 @@ const char *libos_boot_param(const char *name, unsigned index)
  * is only virtio_mmio., which microvm appends itself. A layer that takes words of its own (net.,
  * blk.) claims its prefix here, behind its weak init, and checks its words itself.
  * libos.initrd=/path is accepted here and checked by the initrd file system (libos::blk), which
- * mounts the archive there; an image without it ignores the word.
+ * mounts the archive there; an image without it ignores the word. libos.mount=DISK:/PATH[,...]
+ * likewise, for libos::ext4 (repeatable: one word per file system).
  * The comparisons read the options' prefixes out of the list the one message prints, and both
  * kinds of bad word share that message: every image carries this code (hello has no bytes to
  * spare), and a second copy of the names, or a second message, would cost some.
  */
-#define KNOWN_OPTIONS "libos.verbose=0|1, libos.initrd=/path" /* a literal: merged, unaligned */
+#define KNOWN_OPTIONS "libos.verbose=0|1, libos.initrd=/path, libos.mount=D:/P" /* a literal */
 #define VERBOSE_PREFIX KNOWN_OPTIONS         /* "libos.verbose=" */
 #define INITRD_PREFIX (KNOWN_OPTIONS + 19)   /* "libos.initrd=/" */
+#define MOUNT_PREFIX (KNOWN_OPTIONS + 39)    /* "libos.mount=" */
 
 static void apply_libos_params(void)
 {
     for (char **p = params; *p; p++) {
         const char *w = *p;
-        if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0)
+        if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0 ||
+            strncmp(w, MOUNT_PREFIX, 12) == 0)
             continue;
         if (strncmp(w, VERBOSE_PREFIX, 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
             verbose = w[14] - '0'; /* '0' or '1' */

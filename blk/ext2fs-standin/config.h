@@ -1,0 +1,23 @@
+/* THROWAWAY (helper C's stand-in until helper A's libos_ext2fs lands): config.h for libext2fs. */
+#define HAVE_UNISTD_H 1
+#define HAVE_SYS_TYPES_H 1
+#define HAVE_SYS_STAT_H 1
+#define HAVE_ERRNO_H 1
+#define HAVE_STDLIB_H 1
+#define HAVE_SYS_TIME_H 1
+#define HAVE_STRDUP 1
+#define HAVE_STRNLEN 1
+#define HAVE_VPRINTF 1
+#define HAVE_TYPE_SSIZE_T 1
+#define HAVE_FSYNC 1
+#define HAVE_INTTYPES_H 1
+#define HAVE_STDINT_H 1
+#define HAVE_POSIX_MEMALIGN 1
+#define SIZEOF_SHORT 2
+#define SIZEOF_INT 4
+#define SIZEOF_LONG 8
+#define SIZEOF_LONG_LONG 8
+#define SIZEOF_OFF_T 8
+#define SIZEOF_TIME_T 8
+#define ENABLE_BMAP_STATS 0
+#define CONFIG_MMP 0
