@@ -113,7 +113,11 @@ static int parse_opts(const char *disk, const char *opts, int *flags, size_t *ca
         } else if (n > 6 && memcmp(p, "cache=", 6) == 0 && (v = parse_size(p + 6, n - 6)) >= 0) {
             *cache = (size_t)v;
         } else {
-            libos_printk("libos: ext4: %s: unknown mount option '%.*s' (known: ro, cache=SIZE)\n", disk, (int)n, p);
+            char word[32];
+            size_t k = n < sizeof word - 1 ? n : sizeof word - 1;
+            memcpy(word, p, k);
+            word[k] = '\0';
+            libos_printk("libos: ext4: %s: unknown mount option '%s' (known: ro, cache=SIZE)\n", disk, word);
             return -EINVAL;
         }
         p = end ? end + 1 : p + n;
@@ -266,6 +270,9 @@ int libos_ext4_mount(const char *disk, const char *path, int flags, const char *
         rw = 0;
     }
 
+    static int messages;
+    if (!messages++)
+        initialize_ext2_error_table(); /* error_message's texts */
     struct ext4_mount *m = calloc(1, sizeof *m);
     if (!m)
         return -ENOMEM;

@@ -80,6 +80,8 @@ def debugfs_cat(img, path):
 
 
 def fsck_clean(img, what):
+    # /host/many-links claims 65000 links for the EMLINK check: the truth again first
+    run("debugfs", "-w", "-R", "sif /host/many-links links_count 1", img, check=False)
     r = run("e2fsck", "-fn", img, check=False)
     if r.returncode == 0:
         print("ext4test: ok: e2fsck -fn %s: clean" % what)
@@ -146,7 +148,6 @@ def main(argv):
             ok &= expect_file(vda, "/out/moved/f", b"f", "moved directory")
             ok &= expect_file(vda, "/out/sparse", bytes(5), "truncated sparse file")
             ok &= expect_file(vdb, "/other.txt", b"on vdb\n", "second disk")
-            debugfs_w(vda, "sif /host/many-links links_count 1")  # the EMLINK check's doing
             ok &= fsck_clean(vda, "vda") & fsck_clean(vdb, "vdb")
             return ok
         after.append(after_posix)
@@ -217,13 +218,14 @@ def main(argv):
         mkfs(vda, 32 * MiB, "ext4", tree)
         if case == "bad-inode":
             w = block_of(vda, "imap /host/big.bin")
-            blk, off = int(w[w.index("block") + 1].rstrip(",")), int(w[w.index("offset") + 1], 16)
+            at = w.index("located")  # "... located at block N, offset 0xOFF"
+            blk, off = int(w[at + 3].rstrip(",")), int(w[at + 5], 16)
             write_at(vda, blk * 4096 + off + 4, bytes([0x5a]) * 100)
             checks += ["--expect", r"^walk: /data/host/big\.bin: I/O error$"]
         else:
             blk = int(block_of(vda, "bmap /host/sub 0")[0])
             write_at(vda, blk * 4096, bytes([0x5a]) * 4096)
-            checks += ["--expect", r"^walk: /data/host/sub: I/O error$"]
+            checks += ["--expect", r"^walk: readdir /data/host/sub: I/O error$"]
         guest = "walk"
         checks += ["--expect", r"^walk: [0-9]+ entries, [1-9][0-9]* errors$"]
     else:

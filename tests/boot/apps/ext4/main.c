@@ -445,8 +445,7 @@ static void walk_dir(const char *path, int depth)
         return;
     }
     struct dirent *e;
-    errno = 0;
-    while ((e = readdir(d))) {
+    while ((errno = 0, e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         entries++;
@@ -458,6 +457,7 @@ static void walk_dir(const char *path, int depth)
             errors++;
         } else if (S_ISDIR(st.st_mode) && depth < 8) {
             walk_dir(p, depth + 1);
+            errno = 0;
         } else if (S_ISREG(st.st_mode)) {
             char *b;
             if (read_all(p, &b) < 0) {
@@ -467,6 +467,7 @@ static void walk_dir(const char *path, int depth)
                 free(b);
             }
         }
+        errno = 0;
     }
     if (errno) {
         printf("walk: readdir %s: %s\n", path, strerror(errno));
@@ -578,20 +579,20 @@ static int verify(void)
 
 static int api(void)
 {
-    CHECK(libos_ext4_mount("vdb", "/mnt/b", 0, "cache=1M") == 0, "libos_ext4_mount vdb at /mnt/b");
-    write_file("/mnt/b/by-api", "api\n", 4);
-    CHECK(libos_ext4_mount("vdb", "/mnt/c", 0, NULL) == -EBUSY, "the same disk twice: EBUSY");
-    CHECK(libos_ext4_mount("vdz", "/mnt/z", 0, NULL) == -ENODEV, "no such disk: ENODEV");
+    CHECK(libos_ext4_mount("vdb", "/b", 0, "cache=1M") == 0, "libos_ext4_mount vdb at /b");
+    write_file("/b/by-api", "api\n", 4);
+    CHECK(libos_ext4_mount("vdb", "/c", 0, NULL) == -EBUSY, "the same disk twice: EBUSY");
+    CHECK(libos_ext4_mount("vdz", "/z", 0, NULL) == -ENODEV, "no such disk: ENODEV");
     CHECK(libos_ext4_mount("vdb", "relative", 0, NULL) == -EINVAL, "a relative path: EINVAL");
-    CHECK(libos_ext4_mount("vdb", "/mnt/x", 0, "bogus") == -EINVAL, "an unknown option: EINVAL");
-    int fd = open("/mnt/b/by-api", O_RDONLY);
-    CHECK(libos_ext4_unmount("/mnt/b") == -EBUSY, "unmount with a file open: EBUSY");
+    CHECK(libos_ext4_mount("vdb", "/x", 0, "bogus") == -EINVAL, "an unknown option: EINVAL");
+    int fd = open("/b/by-api", O_RDONLY);
+    CHECK(libos_ext4_unmount("/b") == -EBUSY, "unmount with a file open: EBUSY");
     close(fd);
-    CHECK(libos_ext4_unmount("/mnt/b") == 0, "unmount");
-    FAILS(open("/mnt/b/by-api", O_RDONLY), ENOENT);
-    CHECK(libos_ext4_mount("vdb", "/mnt/b", LIBOS_EXT4_RDONLY, NULL) == 0, "mount again, read-only");
-    CHECK(same_file("/mnt/b/by-api", "api\n", 4), "the file persisted");
-    FAILS(open("/mnt/b/new", O_CREAT | O_WRONLY, 0644), EROFS);
+    CHECK(libos_ext4_unmount("/b") == 0, "unmount");
+    FAILS(open("/b/by-api", O_RDONLY), ENOENT);
+    CHECK(libos_ext4_mount("vdb", "/b", LIBOS_EXT4_RDONLY, NULL) == 0, "mount again, read-only");
+    CHECK(same_file("/b/by-api", "api\n", 4), "the file persisted");
+    FAILS(open("/b/new", O_CREAT | O_WRONLY, 0644), EROFS);
     /* left mounted: exit unmounts it (and /data) */
     write_file("/data/at-exit", "exit\n", 5);
     return 0;
