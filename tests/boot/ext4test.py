@@ -17,6 +17,8 @@ with them (--disk, and libos.mount= words), and afterwards reads back what the g
   quota               mounted read-only with a line naming the feature
   unformatted, truncated, bad-super, bad-gdt     refused at mount with one line
   bad-inode, bad-dir  mounts; reading the damaged file or directory fails EIO, nothing crashes
+  notes               IMAGE is examples/notes: the README's two commands (libos-run --mkfs, then
+                      --disk) show the first boot's note in the second
 Exits 0 when everything passed.
 """
 import os
@@ -118,10 +120,29 @@ def refused(line):
             "--expect", r"^libos: boot failed: ext4: libos\.mount=vda:/data did not mount"]
 
 
+def notes(image, rest):
+    tmp = tempfile.mkdtemp(prefix="libos-ext4test-")
+    img = os.path.join(tmp, "notes.img")
+    boot = [sys.executable, os.path.join(HERE, "boottest.py"), image] + rest + ["--reject", "PANIC"]
+    first = subprocess.run(boot + ["--runner-arg=--mkfs=%s,16M" % img, "--expect", r"^1: first note$",
+                                   "--expect", r"^notes: 1 line in /data/notes\.txt$",
+                                   "--", "libos.mount=vda:/data", "first note"])
+    second = subprocess.run(boot + ["--runner-arg=--disk=" + img, "--expect", r"^1: first note$",
+                                    "--expect", r"^2: second note$", "--expect", r"^notes: 2 lines in /data/notes\.txt$",
+                                    "--", "libos.mount=vda:/data", "second note"])
+    ok = first.returncode == 0 and second.returncode == 0
+    ok = ok and expect_file(img, "/notes.txt", b"first note\nsecond note\n", "two boots") and fsck_clean(img, "notes.img")
+    shutil.rmtree(tmp)
+    print("ext4test: " + ("passed" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
     image, case, rest = argv[0], argv[1], argv[2:]
+    if case == "notes":
+        return notes(image, rest)
     tmp = tempfile.mkdtemp(prefix="libos-ext4test-")
     tree = os.path.join(tmp, "tree")
     os.makedirs(tree)
