@@ -526,10 +526,11 @@ struct ofile {
 };
 
 #define OF(f) ((struct ofile *)(f)->priv)
+/* expr under m's lock; -EIO once m is unmounted (at exit, files left open). */
 #define LOCKED(m, expr)                                                                            \
     ({                                                                                             \
         libos_ext4fs_lock(m);                                                                      \
-        __typeof__(expr) result_ = (expr);                                                         \
+        __typeof__(expr) result_ = (m)->fs ? (expr) : -EIO;                                        \
         libos_ext4fs_unlock(m);                                                                    \
         result_;                                                                                   \
     })
@@ -632,7 +633,7 @@ static void file_close(struct libos_file *f)
     libos_ext4fs_lock(m);
     struct ext4_open *o = of->o;
     if (--o->refs == 0) {
-        if (o->orphan) { /* unlinked while open: now it goes */
+        if (o->orphan && m->fs) { /* unlinked while open: now it goes */
             inode_t in;
             if (rd(m, o->ino, &in) == 0 && orphan_remove(m, o->ino, &in) == 0)
                 free_inode(m, o->ino, &in);
@@ -644,6 +645,8 @@ static void file_close(struct libos_file *f)
         free(o);
     }
     libos_ext4fs_unlock(m);
+    if (!m->fs && !m->open)
+        free(m); /* unmounted at exit, and this was its last open file */
     free_snap(of);
     free(of);
 }
@@ -959,6 +962,12 @@ static int fs_unlink(void *fs, const char *path)
     return LOCKED(m, do_unlink(m, path));
 }
 
+/* Whether d is "." (n 1) or ".." (n 2). */
+static int is_dot(const struct ext2_dir_entry *d, unsigned n)
+{
+    return ext2fs_dirent_name_len(d) == (int)n && d->name[0] == '.' && (n == 1 || d->name[1] == '.');
+}
+
 struct empty_ctx {
     int entries;
     ext2_ino_t dotdot;
@@ -968,12 +977,13 @@ static int count_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int 
                        void *priv)
 {
     (void)dir, (void)offset, (void)blocksize, (void)buf;
+    (void)entry; /* an inline directory's ".." does not come as DIRENT_DOT_DOT_FILE: by name */
     struct empty_ctx *c = priv;
     if (!d->inode)
         return 0;
-    if (entry == DIRENT_DOT_DOT_FILE)
+    if (is_dot(d, 2))
         c->dotdot = d->inode;
-    else if (entry != DIRENT_DOT_FILE)
+    else if (!is_dot(d, 1))
         c->entries++;
     return 0;
 }
@@ -989,8 +999,8 @@ static int dir_entries(struct ext4_mount *m, ext2_ino_t ino, struct empty_ctx *c
 static int set_dotdot_to(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset, int blocksize, char *buf,
                          void *priv)
 {
-    (void)dir, (void)offset, (void)blocksize, (void)buf;
-    if (entry != DIRENT_DOT_DOT_FILE)
+    (void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+    if (!is_dot(d, 2))
         return 0;
     d->inode = *(ext2_ino_t *)priv;
     return DIRENT_CHANGED | DIRENT_ABORT;

@@ -19,10 +19,12 @@
 #include <libos/blk.h>
 #include <libos/boot.h>
 #include <libos/ext4.h>
+#include <libos/time.h>
 
 #include "ext4fs_impl.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,18 +43,11 @@ int libos_ext4fs_commit(struct ext4_mount *m)
     return r;
 }
 
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static void committer(void *arg)
 {
     struct ext4_mount *m = arg;
     while (!m->stop) {
-        libos_wait(&m->timerq, mono_ns() + COMMIT_NS);
+        libos_wait(&m->timerq, libos_time_monotonic_ns() + COMMIT_NS);
         libos_ext4fs_lock(m);
         if (m->dirty && !m->stop && libos_ext4fs_commit(m) < 0)
             libos_printk("libos: ext4: %s: commit failed\n", m->disk);
@@ -383,7 +378,8 @@ static int unmount(struct ext4_mount *m, int force)
     *pp = m->next;
     if (r < 0)
         libos_printk("libos: ext4: %s: unmount at %s failed: the last changes may be lost\n", m->disk, m->path);
-    free(m);
+    if (!m->open) /* else (at exit) the open files keep it, and fail EIO from now on */
+        free(m);
     return r;
 }
 
@@ -408,9 +404,11 @@ int libos_ext4_sync(void)
     return first;
 }
 
-/* At exit: everything committed and unmounted cleanly, open files or not. */
+/* At exit: everything committed and unmounted cleanly, open files or not. stdio's buffers go
+ * first: newlib closes its FILEs only after the atexit handlers. */
 void libos_ext4_exit(void)
 {
+    fflush(NULL);
     while (mounts)
         unmount(mounts, 1);
 }

@@ -7,7 +7,8 @@ Makes, in a fresh temporary directory, the images CASE needs with `mke2fs -d` fr
 known files (tests/boot/apps/ext4/main.c knows the same contents), boots IMAGE through boottest.py
 with them (--disk, and libos.mount= words), and afterwards reads back what the guest wrote with
 `debugfs -R "cat ..."` and runs `e2fsck -fn` on every image that must be clean. Cases:
-  posix[-ext2|-ext3]  the POSIX checks; files read back byte-exact; both disks fsck-clean
+  posix[-ext2|-ext3|-inline]  the POSIX checks; files read back byte-exact; both disks
+                      fsck-clean (-inline: ext4 with inline_data)
   ro                  vda attached read-only: EROFS everywhere, image unchanged
   full                a 16 MiB disk filled up: ENOSPC, still fsck-clean
   many                10,000 files in one directory; fsck-clean, debugfs lists them
@@ -154,9 +155,12 @@ def main(argv):
     kind = "ext4"
     if case.startswith("posix"):
         kind = case[6:] or "ext4"
+        opts = []
+        if kind == "inline":  # small files and directories inside their inodes
+            kind, opts = "ext4", ["-O", "inline_data"]
         guest = "posix"
-        mkfs(vda, 64 * MiB, kind, tree)
-        mkfs(vdb, 16 * MiB, kind)
+        mkfs(vda, 64 * MiB, kind, tree, opts)
+        mkfs(vdb, 16 * MiB, kind, None, opts)
         disks.append(vdb)
         mounts.append("libos.mount=vdb:/data2")
 
@@ -199,6 +203,7 @@ def main(argv):
         mkfs(vdb, 16 * MiB, "ext4")
         disks.append(vdb)
         after.append(lambda: expect_file(vda, "/at-exit", b"exit\n", "written just before exit") &
+                     expect_file(vda, "/stdio-at-exit", b"buffered until exit\n", "a FILE never closed") &
                      expect_file(vdb, "/by-api", b"api\n", "through the API") &
                      fsck_clean(vda, "vda") & fsck_clean(vdb, "vdb"))
     elif case == "ext2-unclean":
