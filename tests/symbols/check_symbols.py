@@ -53,7 +53,14 @@ def image(nm, path, present, absent):
 
 # Layers whose own prefix is allowed besides libos_ (by library name, liblibos_<name>.a); a prefix
 # is the layer's alone: blk_ outside libos::blk fails.
-LAYER_PREFIXES = {"virtio": ("virtio_",), "blk": ("blk_",)}
+# libos::ext2fs is e2fsprogs's libext2fs and lib/et unchanged: their names as upstream has them.
+LAYER_PREFIXES = {"virtio": ("virtio_",), "blk": ("blk_",),
+                  "ext2fs": ("ext2fs_", "io_channel_", "inode_io_manager", "com_err", "com_right",
+                             "error_message", "error_table_name", "add_error_table",
+                             "add_to_error_table", "remove_error_table", "init_error_table",
+                             "initialize_error_table_r", "initialize_ext2_error_table",
+                             "free_error_table", "set_com_err_", "reset_com_err_hook", "et_",
+                             "_et_")}
 
 
 def namespace(nm, allowlist, archives):

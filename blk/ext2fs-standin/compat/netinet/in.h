@@ -1,1 +1,0 @@
-#include <arpa/inet.h>
