@@ -13,6 +13,8 @@ with them (--disk, and libos.mount= words), and afterwards reads back what the g
   full                a 16 MiB disk filled up: ENOSPC, still fsck-clean
   many                10,000 files in one directory; fsck-clean, debugfs lists them
   api                 libos_ext4_mount/unmount from the program; exit unmounts cleanly
+  timer               changes left without fsync or unmount (_exit after 8 s): the 5-second
+                      commit made them durable and the disk fsck-clean
   ext2-unclean        an ext2 left not clean: mounted read-only with the e2fsck -p line
   casefold, encrypt   refused with one line naming the feature (the boot fails)
   quota               mounted read-only with a line naming the feature
@@ -206,6 +208,11 @@ def main(argv):
                      expect_file(vda, "/stdio-at-exit", b"buffered until exit\n", "a FILE never closed") &
                      expect_file(vdb, "/by-api", b"api\n", "through the API") &
                      fsck_clean(vda, "vda") & fsck_clean(vdb, "vdb"))
+    elif case == "timer":
+        mkfs(vda, 32 * MiB, "ext4", tree)
+        checks = ["--reject", "^FAIL", "--reject", "PANIC", "--expect", r"^timer: leaving without unmounting$"]
+        after.append(lambda: expect_file(vda, "/timer.txt", b"committed by the timer\n", "not fsync'ed") &
+                     fsck_clean(vda, "after the timer's commit"))
     elif case == "ext2-unclean":
         mkfs(vda, 32 * MiB, "ext2", tree)
         debugfs_w(vda, "ssv state 0")

@@ -13,6 +13,7 @@
  *   crash   the crash loop's writer: create, append, fsync, rename, forever (ext4crash.py kills it)
  *   verify  after a crash: every file the log says was fsync'ed is intact
  *   api     libos_ext4_mount/unmount from the program
+ *   timer   write without fsync, wait past the 5-second commit, leave with _exit (no unmount)
  */
 #define _GNU_SOURCE
 #include <libos/ext4.h>
@@ -603,6 +604,17 @@ static int api(void)
     return 0;
 }
 
+static int timer(void)
+{
+    write_file("/data/timer.txt", "committed by the timer\n", 23);
+    CHECK(mkdir("/data/timer-dir", 0755) == 0, "mkdir");
+    printf("timer: written, waiting\n");
+    sleep(8);
+    printf("timer: leaving without unmounting\n");
+    fflush(stdout);
+    _exit(failures != 0);
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "posix";
@@ -623,6 +635,8 @@ int main(int argc, char **argv)
         r = verify();
     else if (!strcmp(what, "api"))
         r = api();
+    else if (!strcmp(what, "timer"))
+        r = timer();
     else
         printf("FAIL: unknown case %s\n", what);
     printf("ext4: done (%d failures)\n", failures);
