@@ -13,6 +13,8 @@ with them (--disk, and libos.mount= words), and afterwards reads back what the g
   full                a 16 MiB disk filled up: ENOSPC, still fsck-clean
   many                10,000 files in one directory; fsck-clean, debugfs lists them
   api                 libos_ext4_mount/unmount from the program; exit unmounts cleanly
+  orphan              a file unlinked while open, then _exit: the next mount frees it from the
+                      orphan list (fsck-clean, its blocks free again)
   timer               changes left without fsync or unmount (_exit after 8 s): the 5-second
                       commit made them durable and the disk fsck-clean
   ext2-unclean        an ext2 left not clean: mounted read-only with the e2fsck -p line
@@ -140,12 +142,43 @@ def notes(image, rest):
     return 0 if ok else 1
 
 
+def free_blocks(img):
+    out = run("dumpe2fs", "-h", img).stdout.decode()
+    return int(next(l for l in out.splitlines() if l.startswith("Free blocks:")).split()[-1])
+
+
+def orphan(image, rest):
+    tmp = tempfile.mkdtemp(prefix="libos-ext4test-")
+    img = os.path.join(tmp, "vda.img")
+    mkfs(img, 32 * MiB)
+    before = free_blocks(img)
+    boot = [sys.executable, os.path.join(HERE, "boottest.py"), image] + rest + [
+        "--reject", "PANIC", "--reject", "^FAIL", "--runner-arg=--disk=" + img]
+    first = subprocess.run(boot + ["--expect", r"^orphan: leaving with the file open$", "--",
+                                   "libos.mount=vda:/data", "orphan"])
+    orphans = run("dumpe2fs", "-h", img).stdout.decode()
+    on_list = "First orphan inode:" in orphans
+    print("ext4test: %s: after the first boot the superblock names an orphan" % ("ok" if on_list else "FAIL"))
+    second = subprocess.run(boot + ["--expect", r"^walk: [0-9]+ entries, 0 errors$", "--",
+                                    "libos.mount=vda:/data", "walk"])
+    after = free_blocks(img)
+    # the walk's new one-byte file and its directory entry may take a block or two
+    freed = before - after <= 2
+    print("ext4test: %s: free blocks %d before, %d after the orphan's mount" % ("ok" if freed else "FAIL", before, after))
+    ok = first.returncode == 0 and on_list and second.returncode == 0 and freed and fsck_clean(img, "orphan freed")
+    shutil.rmtree(tmp)
+    print("ext4test: " + ("passed" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
     image, case, rest = argv[0], argv[1], argv[2:]
     if case == "notes":
         return notes(image, rest)
+    if case == "orphan":
+        return orphan(image, rest)
     tmp = tempfile.mkdtemp(prefix="libos-ext4test-")
     tree = os.path.join(tmp, "tree")
     os.makedirs(tree)

@@ -13,6 +13,7 @@
  *   crash   the crash loop's writer: create, append, fsync, rename, forever (ext4crash.py kills it)
  *   verify  after a crash: every file the log says was fsync'ed is intact
  *   api     libos_ext4_mount/unmount from the program
+ *   orphan  unlink a 1 MiB file while open, fsync (it is on the orphan list), leave with _exit
  *   timer   write without fsync, wait past the 5-second commit, leave with _exit (no unmount)
  */
 #define _GNU_SOURCE
@@ -604,6 +605,20 @@ static int api(void)
     return 0;
 }
 
+static int orphan(void)
+{
+    char *p = pattern(1 << 20, 4);
+    write_file("/data/doomed", p, 1 << 20);
+    int fd = open("/data/doomed", O_RDWR);
+    CHECK(fd >= 0 && unlink("/data/doomed") == 0, "unlink while open");
+    CHECK(fsync(fd) == 0, "fsync: committed with the inode on the orphan list");
+    CHECK(pread(fd, p, 4096, 4096) == 4096, "still readable");
+    printf("orphan: leaving with the file open\n");
+    fflush(stdout);
+    free(p);
+    _exit(failures != 0);
+}
+
 static int timer(void)
 {
     write_file("/data/timer.txt", "committed by the timer\n", 23);
@@ -635,6 +650,8 @@ int main(int argc, char **argv)
         r = verify();
     else if (!strcmp(what, "api"))
         r = api();
+    else if (!strcmp(what, "orphan"))
+        r = orphan();
     else if (!strcmp(what, "timer"))
         r = timer();
     else
