@@ -176,6 +176,12 @@ errcode_t libos_ext4io_read_data(io_channel ch, blk64_t blk, int count, void *bu
 
 int libos_ext4_recover(const char *disk)
 {
+    struct libos_blk *dev = libos_blk_find(disk);
+    struct ext2_super_block sb;
+    if (!dev || libos_blk_size(dev) < 2048 || libos_blk_read(dev, 1024, &sb, sizeof sb) < 0)
+        return -EIO;
+    if (!(sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER))
+        return 0;
     libos_printk("libos: ext4: %s: the journal needs recovery, and this build cannot replay it yet "
                  "(run e2fsck -p on the host)\n", disk);
     return -ENOTSUP;

@@ -251,13 +251,17 @@ int libos_ext4_mount(const char *disk, const char *path, int flags, const char *
     if (allow > 0)
         rw = 0;
     int journal = (sb.s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL) != 0;
-    if (sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) {
-        if (libos_blk_read_only(dev)) {
-            FAIL("the journal needs recovery and the disk is read-only (replay it with e2fsck -p on the host)");
-            return -EROFS;
-        }
+    if (journal && (sb.s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) && libos_blk_read_only(dev)) {
+        FAIL("the journal needs recovery and the disk is read-only (replay it with e2fsck -p on the host)");
+        return -EROFS;
+    }
+    if (journal && !libos_blk_read_only(dev)) { /* replayed if it needs it, read-only mounts too */
         if ((r = libos_ext4_recover(disk)) < 0)
             return -EIO; /* it printed why */
+        if (read_super(dev, &sb) < 0) {
+            FAIL("the disk cannot be read after the journal's replay");
+            return -EIO;
+        }
     }
     if (rw && !journal && (!(sb.s_state & EXT2_VALID_FS) || (sb.s_state & EXT2_ERROR_FS))) {
         libos_printk("libos: ext4: %s: mounted read-only at %s: the file system (no journal) was not unmounted "
@@ -360,12 +364,10 @@ static int unmount(struct ext4_mount *m, int force)
         if (m->mark_clean)
             m->fs->super->s_state |= EXT2_VALID_FS;
         ext2fs_mark_super_dirty(m->fs);
-        r = libos_ext4_journal_stop(m->fs);
+        r = libos_ext4_journal_stop(m->fs); /* the last commit: everything is home after it */
     }
-    errcode_t e = ext2fs_close2(m->fs, 0);
+    ext2fs_free(m->fs); /* not ext2fs_close2: nothing may reach the disk past the journal */
     m->fs = NULL;
-    if (e && !r)
-        r = libos_ext4fs_errno(e);
     libos_ext4fs_unlock(m);
     if (m->committer) {
         libos_wake_all(&m->timerq);

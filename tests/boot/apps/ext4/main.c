@@ -232,6 +232,12 @@ static void guest_files(void)
     CHECK(fd >= 0 && write(fd, "t", 1) == 1, "mkstemp %s", tmpl);
     close(fd);
     CHECK(unlink(tmpl) == 0, "unlink the mkstemp file");
+    FILE *tf = tmpfile();
+    char tb[8] = {0};
+    CHECK(tf && fputs("tmp", tf) >= 0 && fseek(tf, 0, SEEK_SET) == 0 && fgets(tb, sizeof tb, tf) && !strcmp(tb, "tmp"),
+          "tmpfile");
+    if (tf)
+        fclose(tf);
     sync();
 }
 
