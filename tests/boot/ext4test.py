@@ -208,6 +208,9 @@ def main(argv):
             ok &= expect_file(vda, "/out/moved/f", b"f", "moved directory")
             ok &= expect_file(vda, "/out/sparse", bytes(5), "truncated sparse file")
             ok &= expect_file(vdb, "/other.txt", b"on vdb\n", "second disk")
+            for i in range(4):
+                ok &= expect_file(vdb if i == 3 else vda, "/t%d" % i if i == 3 else "/out/t%d" % i,
+                                  pat(1 << 20, 10 + i), "thread %d" % i)
             ok &= fsck_clean(vda, "vda") & fsck_clean(vdb, "vdb")
             return ok
         after.append(after_posix)

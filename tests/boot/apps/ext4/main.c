@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -326,6 +327,36 @@ static void errnos(void)
     FAILS(utimensat(AT_FDCWD, "/data/out/a.txt", ((struct timespec[2]){{0, 2000000000}, {0, 0}}), 0), EINVAL);
 }
 
+/* Four threads writing their own files at once, in 4 KiB pieces (one on the second disk): the
+ * mount's lock keeps libext2fs to one call at a time while the disk blocks the others. */
+static void *writer(void *arg)
+{
+    unsigned id = (unsigned)(uintptr_t)arg;
+    char path[64];
+    snprintf(path, sizeof path, id == 3 ? "/data2/t%u" : "/data/out/t%u", id);
+    char *p = pattern(1 << 20, 10 + id);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644), bad = fd < 0;
+    for (size_t off = 0; off < (1 << 20) && !bad; off += 4096)
+        bad = write(fd, p + off, 4096) != 4096;
+    bad |= close(fd) != 0 || !same_file(path, p, 1 << 20);
+    free(p);
+    return (void *)(uintptr_t)bad;
+}
+
+static void threads(void)
+{
+    pthread_t t[4];
+    for (unsigned i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, writer, (void *)(uintptr_t)i);
+    int bad = 0;
+    for (unsigned i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        bad += r != NULL;
+    }
+    CHECK(bad == 0, "4 threads wrote and read back their files (%d failed)", bad);
+}
+
 static int posix(void)
 {
     host_files();
@@ -333,6 +364,7 @@ static int posix(void)
     renames();
     unlink_open();
     errnos();
+    threads();
     /* the second disk: its own file system */
     write_file("/data2/other.txt", "on vdb\n", 7);
     struct stat a, b;
