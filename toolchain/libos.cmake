@@ -118,7 +118,8 @@ endfunction()
 # start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
 # as /dev/vda, ...), tmpfs (a RAM file system at /tmp), initrd (the -initrd's cpio archive as a
 # read-only file system at /, or at libos.initrd=/path), net (virtio-net NICs with lwIP, configured
-# by net.* words or DHCP at boot: docs/networking.md).
+# by net.* words or DHCP at boot: docs/networking.md), ext4 (the disks' ext2/3/4 file systems,
+# mounted where libos.mount=DISK:/PATH words on the command line say; implies blk).
 #
 # STACK_SIZE <size> is main's stack (default 8M, as on Linux) and THREAD_STACK_SIZE <size> a new
 # thread's default (default 8M); a size is bytes or a number with K, M or G. Stacks cost only
@@ -158,8 +159,10 @@ function(libos_add_executable name)
       target_link_options(${name} PRIVATE -Wl,-u,libos_initrd_init)
     elseif(device STREQUAL "net")
       target_link_options(${name} PRIVATE -Wl,-u,libos_net_init)
+    elseif(device STREQUAL "ext4")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init -Wl,-u,libos_ext4_init)
     else()
-      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd, net)")
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd, net, ext4)")
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")

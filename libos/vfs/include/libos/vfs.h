@@ -166,6 +166,10 @@ struct libos_fs_ops {
  */
 int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs);
 
+/* Take out the latest mount at path (what hid an earlier one shows again); -EINVAL when none. The
+ * file system sees to its open files first. */
+int libos_vfs_unmount(const char *path);
+
 /* Mount a RAM file system at /tmp (tmpfs.c). The start sequence calls it when the image names
  * it (DEVICES tmpfs in its CMakeLists). */
 void libos_tmpfs_init(void);
