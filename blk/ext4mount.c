@@ -416,7 +416,7 @@ void libos_ext4_exit(void)
 }
 
 /* libos.mount=DISK:/PATH[,ro][,cache=SIZE], one word per file system: checked here, at boot. */
-LIBOS_PARAM_CLAIM(mount_claim, "libos.mount=", NULL);
+LIBOS_PARAM_CLAIM(mount_claim, "libos.mount=", libos_param_any);
 
 void libos_ext4_init(void)
 {

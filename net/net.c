@@ -58,7 +58,7 @@ static _Noreturn void config_failed(const char *word, const char *why)
 }
 
 /* net.* words: every one is checked by read_config at the network's start. */
-LIBOS_PARAM_CLAIM(net_claim, "net.", NULL);
+LIBOS_PARAM_CLAIM(net_claim, "net.", libos_param_any);
 
 static void read_config(void)
 {

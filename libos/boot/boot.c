@@ -111,7 +111,8 @@ const char *libos_boot_param_word(const char *prefix, unsigned index)
  * mm's growing stacks, ...), so that a typo, or a word for a layer the image lacks, is refused,
  * never dropped. The refusal lists what the image claims.
  */
-LIBOS_PARAM_CLAIM(mmio_words_claim, "virtio_mmio.", NULL);
+void libos_param_any(const char *word) { (void)word; }
+LIBOS_PARAM_CLAIM(mmio_words_claim, "virtio_mmio.", libos_param_any);
 extern const struct libos_param_claim __libos_params_start[], __libos_params_end[];
 
 static void apply_libos_params(void)
@@ -127,8 +128,7 @@ static void apply_libos_params(void)
                 break;
         }
         if (c < __libos_params_end) {
-            if (c->check)
-                c->check(w);
+            c->check(w);
             continue;
         }
         if (strncmp(w, "libos.verbose=", 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
