@@ -7,7 +7,8 @@
  *
  * The input is an image with its trailing zeros cut (the seeds are 256 KiB images, ~55 KiB of
  * them not zero); it is padded with zeros to 256 KiB (or to its own length, rounded up to 1 KiB)
- * and read through tests/boot/apps/ext2fs/ramio.h, read-only: any write is refused. A file
+ * and read through tests/boot/apps/ext2fs/ramio.h, read-only at first (any write refused), then
+ * read-write for a few changes (write_some). A file
  * system whose metadata checksums fail is opened again with EXT2_FLAG_IGNORE_CSUM_ERRORS, so
  * the fuzzer gets past them (libos itself does not ignore them). The walk is bounded (entries,
  * depth, bytes read) so a valid but large tree does not look like a hang; a real loop in
@@ -116,6 +117,40 @@ static errcode_t open_fs(int flags, ext2_filsys *fs)
     return ext2fs_open2("fuzz", NULL, EXT2_FLAG_64BITS | flags, 0, 0, &ramio_manager, fs);
 }
 
+/* The write paths a mount takes, on the same image opened read-write: a directory, a file of a
+ * few blocks written through ext2fs_file_write, a link removed, everything flushed at close. */
+static void write_some(void)
+{
+    ext2_filsys fs;
+    const char *why;
+    ramio_readonly = 0;
+    if (open_fs(EXT2_FLAG_RW | EXT2_FLAG_IGNORE_CSUM_ERRORS, &fs))
+        return;
+    if (libos_ext2fs_check(fs, &why) || ext2fs_read_bitmaps(fs)) {
+        ext2fs_close_free(&fs);
+        return;
+    }
+    ext2fs_mkdir(fs, EXT2_ROOT_INO, 0, "made");
+    ext2_ino_t ino;
+    if (ext2fs_new_inode(fs, EXT2_ROOT_INO, LINUX_S_IFREG | 0644, 0, &ino) == 0 &&
+        ext2fs_link(fs, EXT2_ROOT_INO, "new", ino, EXT2_FT_REG_FILE) == 0) {
+        struct ext2_inode inode = {.i_mode = LINUX_S_IFREG | 0644, .i_links_count = 1};
+        ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
+        if (ext2fs_has_feature_extents(fs->super))
+            inode.i_flags |= EXT4_EXTENTS_FL;
+        ext2_file_t file;
+        if (ext2fs_write_new_inode(fs, ino, &inode) == 0 &&
+            ext2fs_file_open(fs, ino, EXT2_FILE_WRITE, &file) == 0) {
+            unsigned done;
+            memset(readbuf, 'w', 5000);
+            ext2fs_file_write(file, readbuf, 5000, &done);
+            ext2fs_file_close(file);
+        }
+    }
+    ext2fs_unlink(fs, EXT2_ROOT_INO, "hello.txt", 0, 0);
+    ext2fs_close_free(&fs);
+}
+
 /* libext2fs reports some inconsistencies through com_err (bitmap ranges): not on the log. */
 static void quiet(const char *whoami, errcode_t code, const char *fmt, va_list args)
 {
@@ -174,5 +209,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             read_inode_data(fs, ino);
     }
     ext2fs_close_free(&fs);
+    write_some();
     return 0;
 }
