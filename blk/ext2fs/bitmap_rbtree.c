@@ -11,6 +11,8 @@
  * XXX: an extent-based bitmap of our own if libos meets disks that large.
  *
  * Each op forwards to the bit array's; the bitmap's private data is the bit array's own. */
+#include "config.h" /* as libext2fs's own files: ext2fsP.h needs HAVE_SYS_STAT_H */
+
 #include <stdint.h>
 #include <string.h>
 

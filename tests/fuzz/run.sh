@@ -10,7 +10,7 @@ set -u
 fuzzer=$1 seeds=$2 work=$3 seconds=$4 dict=${5:-}
 mkdir -p "$work/corpus" "$work/artifacts"
 log=$work/last-run.log
-set -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+set -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-16384}" \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/"
 [ -n "$dict" ] && set -- "$@" -dict="$dict"
 "$fuzzer" "$@" "$work/corpus" "$seeds" >"$log" 2>&1

@@ -1,13 +1,15 @@
 /*
  * test_ext2fs: libos_ext2fs (libext2fs built for libos) on real images. make_images.sh made them
  * on the host with mke2fs -d; the boot test hands them over in the -initrd. For each image, in
- * memory through ramio.h: open read-only, check the group descriptors (crc16 or crc32c), read the
- * bitmaps (checksummed on metadata_csum), look up and read files put there by mke2fs, list the
+ * memory through ramio.h: open read-only (the superblock's crc32c checked on metadata_csum), check
+ * the group descriptors and their checksums (crc16 with uninit_bg, crc32c), read the bitmaps
+ * (checksummed on metadata_csum), look up and read files put there by mke2fs, list the
  * root directory; then open read-write, create a directory and a file and write into them, close
  * (flushing every structure with its checksum), open again and read them back. Prints
  * "ext2fs: all checks passed" when every check held.
  */
 #include <ext2fs/ext2fs.h>
+#include <libos/ext2fs_check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,16 @@ static errcode_t create(ext2_filsys fs, ext2_ino_t dir, const char *name, const 
     return e ? e : e2 ? e2 : done == len ? 0 : EXT2_ET_SHORT_WRITE;
 }
 
+/* Every group descriptor's checksum (crc16 with uninit_bg, crc32c with metadata_csum) as our
+ * CRCs compute it: libext2fs checks them only in e2fsck, not at open. 1 when all match. */
+static int descriptors_match(ext2_filsys fs)
+{
+    for (dgrp_t g = 0; g < fs->group_desc_count; g++)
+        if (!ext2fs_group_desc_csum_verify(fs, g))
+            return 0;
+    return 1;
+}
+
 static void check_image(const char *path)
 {
     ext2_filsys fs;
@@ -120,7 +132,10 @@ static void check_image(const char *path)
     CHECK(e == 0, "ext2fs_open2: %s", error_message(e));
     if (e)
         return;
+    const char *why = NULL;
+    CHECK(libos_ext2fs_check(fs, &why) == 0, "libos_ext2fs_check: %s", why);
     CHECK((e = ext2fs_check_desc(fs)) == 0, "ext2fs_check_desc: %s", error_message(e));
+    CHECK(descriptors_match(fs), "group descriptor checksums as mke2fs wrote them");
     CHECK((e = ext2fs_read_bitmaps(fs)) == 0, "ext2fs_read_bitmaps: %s", error_message(e));
     long n = read_file(fs, "hello.txt", buf, sizeof buf);
     CHECK(n == (long)strlen(hello) && memcmp(buf, hello, n) == 0, "hello.txt: %ld bytes", n);
@@ -160,6 +175,7 @@ static void check_image(const char *path)
         return;
     CHECK((e = ext2fs_check_desc(fs)) == 0, "ext2fs_check_desc after writing: %s",
           error_message(e));
+    CHECK(descriptors_match(fs), "group descriptor checksums after writing");
     CHECK((e = ext2fs_read_bitmaps(fs)) == 0, "ext2fs_read_bitmaps after writing: %s",
           error_message(e));
     n = read_file(fs, "made/data.bin", buf, sizeof buf);
@@ -171,6 +187,7 @@ static void check_image(const char *path)
 
 int main(int argc, char **argv)
 {
+    initialize_ext2_error_table(); /* error_message() knows libext2fs's codes */
     for (int i = 1; i < argc; i++)
         check_image(argv[i]);
     /* A buffer that is no file system: a clear error, not a crash. */
@@ -178,6 +195,7 @@ int main(int argc, char **argv)
     ext2_filsys fs;
     errcode_t e = ext2fs_open2("ram", NULL, 0, 0, 0, &ramio_manager, &fs);
     CHECK(e == EXT2_ET_BAD_MAGIC, "zeroed image: %s", error_message(e));
+    printf("zeroed image: %s\n", error_message(e));
     if (argc > 1 && failures == 0)
         printf("ext2fs: all checks passed\n");
     return failures != 0;
