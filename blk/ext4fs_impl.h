@@ -7,6 +7,7 @@
 
 #include "ext4fs_standin.h" /* THROWAWAY: B's ext4io.h and journal.h when they land */
 
+#include <libos/ext2fs_check.h>
 #include <libos/sched.h>
 #include <libos/vfs.h>
 

@@ -299,6 +299,12 @@ int libos_ext4_mount(const char *disk, const char *path, int flags, const char *
         free_mount(m);
         return -EIO;
     }
+    const char *why;
+    if (libos_ext2fs_check(fs, &why)) { /* before anything reads more: libos/ext2fs_check.h */
+        FAIL("the superblock is damaged (%s); run e2fsck on the host", why);
+        free_mount(m);
+        return -EIO;
+    }
     if ((e = ext2fs_check_desc(fs)) || (e = ext2fs_read_bitmaps(fs))) {
         FAIL("the group descriptors or bitmaps are damaged (%s); run e2fsck on the host", error_message(e));
         free_mount(m);
