@@ -1300,6 +1300,12 @@ static int fs_statvfs(void *fs, struct statvfs *sv)
     return LOCKED(m, do_statvfs(m, sv));
 }
 
+static int fs_sync(void *fs)
+{
+    struct ext4_mount *m = fs;
+    return LOCKED(m, libos_ext4fs_commit(m));
+}
+
 const struct libos_fs_ops libos_ext4fs_ops = {
     .lstat = fs_lstat,
     .open = fs_open,
@@ -1315,6 +1321,7 @@ const struct libos_fs_ops libos_ext4fs_ops = {
     .truncate = fs_truncate,
     .utimens = fs_utimens,
     .statvfs = fs_statvfs,
+    .sync = fs_sync,
 };
 
 /* Read-only: the VFS fails every change -EROFS (after ENOENT, EEXIST... where POSIX puts them

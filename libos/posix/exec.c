@@ -79,6 +79,13 @@ int system(const char *command)
     return -1;
 }
 
+/* newlib's system.o, which libos's build of libc.a drops (toolchain/build-newlib), had both. */
+int _system_r(struct _reent *r, const char *command)
+{
+    (void)r;
+    return system(command);
+}
+
 FILE *popen(const char *command, const char *mode)
 {
     (void)command, (void)mode;

@@ -27,6 +27,8 @@ _Noreturn void __assert_func(const char *file, int line, const char *func, const
 {
     libos_panic("assertion failed: %s (%s:%d, in %s)", expr, file, line, func ? func : "?");
 }
+/* newlib's assert.o, which libos's build of libc.a drops (toolchain/build-newlib), had both. */
+_Noreturn void __assert(const char *file, int line, const char *expr) { __assert_func(file, line, NULL, expr); }
 
 /* Signals whose default action does nothing: those POSIX ignores by default, and the stop
  * signals, since nothing could continue a stopped program (there is no job control). */

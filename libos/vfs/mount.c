@@ -49,6 +49,17 @@ int libos_vfs_unmount(const char *path)
     return -EINVAL;
 }
 
+int libos_vfs_sync(void)
+{
+    int first = 0;
+    for (unsigned i = 0; i < count; i++) {
+        int r = table[i].ops->sync ? table[i].ops->sync(table[i].fs) : 0;
+        if (r < 0 && !first)
+            first = r;
+    }
+    return first;
+}
+
 /* Whether mount m holds path: m's path is path itself or a directory above it. */
 static int holds(const struct mount *m, const char *path)
 {

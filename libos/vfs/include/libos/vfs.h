@@ -157,6 +157,7 @@ struct libos_fs_ops {
     int (*truncate)(void *fs, const char *path, off_t length);
     int (*utimens)(void *fs, const char *path, const struct timespec times[2]);
     int (*statvfs)(void *fs, struct statvfs *st);
+    int (*sync)(void *fs); /* optional: make every write so far durable (sync, syncfs) */
 };
 
 /*
@@ -169,6 +170,9 @@ int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs);
 /* Take out the latest mount at path (what hid an earlier one shows again); -EINVAL when none. The
  * file system sees to its open files first. */
 int libos_vfs_unmount(const char *path);
+
+/* sync(2): every mounted file system that has a sync op commits; 0 or the first error. */
+int libos_vfs_sync(void);
 
 /* Mount a RAM file system at /tmp (tmpfs.c). The start sequence calls it when the image names
  * it (DEVICES tmpfs in its CMakeLists). */
