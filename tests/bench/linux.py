@@ -46,11 +46,12 @@ def sh(*argv, **kw):
 def fetch_kernel(cache, modules=False):
     """vmlinuz path from the Debian kernel package, downloaded once into cache.
 
-    With modules, the package's virtio and virtio_blk modules are kept too (under
-    cache/lib/modules/<version>/kernel/drivers/), downloading the package again if an older cache
-    has only /boot."""
+    With modules (True, or a list like EXT4_MODULES), the package's virtio and virtio_blk modules
+    (and those listed) are kept too (under cache/lib/modules/<version>/kernel/), downloading the
+    package again if an older cache lacks some."""
+    wanted = VIRTIO_BLK_MODULES + (modules if isinstance(modules, list) else [])
     found = sorted(glob.glob(os.path.join(cache, "boot", "vmlinuz-*")))
-    if found and (not modules or module_paths(cache, found[-1])):
+    if found and (not modules or module_paths(cache, found[-1], wanted)):
         return found[-1]
     os.makedirs(cache, exist_ok=True)
     if found:
@@ -68,8 +69,8 @@ def fetch_kernel(cache, modules=False):
     deb = sorted(glob.glob(os.path.join(cache, pkg + "_*.deb")))[-1]
     members = ["./boot"]
     if modules:
-        members += ["--wildcards", "./lib/modules/*/kernel/drivers/virtio/*.ko",
-                    "./lib/modules/*/kernel/drivers/block/virtio_blk.ko"]
+        members += ["--wildcards", "./lib/modules/*/kernel/drivers/virtio/*.ko"]
+        members += [f"./lib/modules/*/kernel/{m}.ko" for m in wanted if "/virtio/" not in m]
     tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
     sh("tar", "-x", "-C", cache, *members, stdin=tar.stdout)
     tar.wait()
@@ -79,17 +80,47 @@ def fetch_kernel(cache, modules=False):
 
 # What Debian's kernel needs for a virtio-blk disk on virtio-mmio (microvm) or virtio-pci (q35),
 # in load order (all are modules there: CONFIG_VIRTIO=m, CONFIG_VIRTIO_BLK=m, ...).
-VIRTIO_BLK_MODULES = ["virtio/virtio_ring", "virtio/virtio", "virtio/virtio_pci_legacy_dev",
-                      "virtio/virtio_pci_modern_dev", "virtio/virtio_pci", "virtio/virtio_mmio",
-                      "block/virtio_blk"]
+VIRTIO_BLK_MODULES = ["drivers/virtio/virtio_ring", "drivers/virtio/virtio",
+                      "drivers/virtio/virtio_pci_legacy_dev", "drivers/virtio/virtio_pci_modern_dev",
+                      "drivers/virtio/virtio_pci", "drivers/virtio/virtio_mmio",
+                      "drivers/block/virtio_blk"]
+# And for ext4 (CONFIG_EXT4_FS=m): the package ships no modules.dep (depmod makes it at install),
+# so module_order checks this order against each module's own depends= and softdep pre: (what
+# depmod reads): ext4 depends on jbd2, mbcache, crc16; ext4 and jbd2 want crypto-crc32c first.
+EXT4_MODULES = ["crypto/crc32c_generic", "lib/crc16", "fs/mbcache", "fs/jbd2/jbd2",
+                "fs/ext4/ext4"]
 
 
-def module_paths(cache, vmlinuz):
-    """The VIRTIO_BLK_MODULES files of vmlinuz's version in cache, or None if any is missing."""
+def module_paths(cache, vmlinuz, modules=VIRTIO_BLK_MODULES):
+    """The files of modules (paths under kernel/, no .ko) of vmlinuz's version in cache, or None
+    if any is missing."""
     ver = os.path.basename(vmlinuz)[len("vmlinuz-"):]
-    paths = [os.path.join(cache, "lib", "modules", ver, "kernel", "drivers", m + ".ko")
-             for m in VIRTIO_BLK_MODULES]
+    paths = [os.path.join(cache, "lib", "modules", ver, "kernel", m + ".ko") for m in modules]
     return paths if all(os.path.exists(p) for p in paths) else None
+
+
+def module_order(paths):
+    """Exits unless every module in paths comes after those its .modinfo says it depends on
+    (depends=, and softdep pre: when the wanted module is among paths or is an alias, crypto-X,
+    that one of them provides)."""
+    seen = set()
+    for p in paths:
+        info = open(p, "rb").read()
+        name = os.path.basename(p)[:-3]
+        need = []
+        for m in re.finditer(rb"(?:^|\0)(depends|softdep|alias)=([^\0]*)", info):
+            key, val = m.group(1).decode(), m.group(2).decode()
+            if key == "depends":
+                need += [d for d in val.split(",") if d]
+            elif key == "softdep":
+                need += val.split("pre:")[1].split("post:")[0].split() if "pre:" in val else []
+            else:
+                seen.add(val)
+        missing = [d.replace("-", "_") for d in need if d.replace("-", "_") not in seen
+                   and d not in seen]
+        if missing:
+            sys.exit(f"bench: module {name} needs {', '.join(missing)} loaded before it")
+        seen.add(name)
 
 
 def extract_vmlinux(bzimage, out):
