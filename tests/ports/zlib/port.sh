@@ -1,5 +1,6 @@
 # zlib: its configure and Makefile, its own test programs example (every API, a .gz file in /tmp)
-# and minigzip (gzip files compressed at three levels and decompressed again), as in `make test`.
+# and minigzip (gzip files compressed at two levels and decompressed again; one file per run: it
+# closes stdout after each), as in `make test`.
 fetch_args="zlib 1:1.2.13.dfsg-1 bookworm"
 build_native() { ./configure --static && make -j2 example minigzip; }
 build_libos() { CC=$LIBOS_CC ./configure --static && LIBOS_DEVICES="initrd tmpfs" make -j2 example minigzip; }
@@ -12,7 +13,7 @@ check() {
     boot libos/example --timeout 120 -- /tmp/foo.gz >example.libos
     same example.native example.libos "example"
     for f in text binary zeros; do
-        for level in 1 6 9; do
+        for level in 1 9; do
             native/minigzip -$level -c in/$f >$f.$level.native.gz
             boot libos/minigzip --timeout 120 --initrd in -- -$level -c /$f >$f.$level.libos.gz
             same $f.$level.native.gz $f.$level.libos.gz "minigzip -$level $f"
