@@ -1,12 +1,13 @@
 /*
  * ports-init.c: /init of the minimal Linux guest for tests/bench/ports.py. Runs /prog with the
- * arguments the kernel passed to init (after "--" on its command line), in /, times it with
+ * arguments the kernel passed to init (after "--" on its command line), in / with a /tmp, times it with
  * CLOCK_MONOTONIC from fork to exit, prints "ports: program N ns status S" and ends the VM as
  * linux-init.c does (isa-debug-exit, else power-off). Built with gcc -static.
  */
 #include <stdio.h>
 #include <sys/io.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
     (void)argc;
     if (chdir("/") != 0)
         perror("chdir");
+    mkdir("/tmp", 01777); /* the initramfs has none; libos's tmpfs is there */
     long long t0 = ns();
     pid_t pid = fork();
     if (pid == 0) {
