@@ -100,8 +100,8 @@ def linux_run(kernel, initrd, argv, timeout):
         text = out.decode(errors="replace")
         if status == bl.QEMU_OK and "ports: program" in text:
             words = text.split("ports: program ")[1].split()
-            if words[2] != "0":
-                sys.exit(f"ports.py: the program failed in the Linux guest (status {words[2]}): "
+            if words[3] != "0":
+                sys.exit(f"ports.py: the program failed in the Linux guest (status {words[3]}): "
                          f"{' '.join(argv)}\n{text[-600:]}")
             return t, int(words[0]) / 1e9
     sys.exit(f"ports.py: the Linux guest failed 3 times: {' '.join(argv)}\n{text[-400:]}")
