@@ -172,7 +172,7 @@ static int log_read(struct journal *j, uint32_t at, uint8_t *buf)
 static uint32_t tag_bytes(const struct journal *j)
 {
     if (j->csum == 3)
-        return j->incompat & JI_64BIT ? 16 : 12;
+        return 16; /* the v3 tag keeps its blocknr_high word even without 64BIT */
     uint32_t sz = 12 + (j->csum == 2 ? 2 : 0);
     return j->incompat & JI_64BIT ? sz : sz - 4;
 }
@@ -593,6 +593,8 @@ static void count_end(struct journal *j, const struct bcache_stats *st, unsigned
     libos_ext4_last_commit.flushes = (unsigned long)(j->bc->st.dev_flushes - st->dev_flushes);
     libos_ext4_last_commit.meta_blocks = meta;
     libos_ext4_last_commit.log_blocks = logb;
+    if (!logb)
+        libos_ext4_last_commit.commit_blk = 0;
 }
 
 /* The cache's dirty metadata as one transaction, then home. */
@@ -759,6 +761,7 @@ static int commit_meta(struct journal *j)
     j->head = wrap(j, start + total);
     j->seq = seq + 1;
     j->nrevoke = 0;
+    libos_ext4_last_commit.commit_blk = log_to_phys(j, wrap(j, start + total - 1));
     if (libos_ext4_test_crash_after_commit) {
         libos_ext4_test_crash_after_commit = 0;
         bcache_drop_meta(bc);
@@ -799,6 +802,26 @@ int libos_ext4_journal_start(ext2_filsys fs)
                fs->device_name);
         journal_free(j);
         return -EINVAL;
+    }
+    /* The journal features Linux turns on when it loads the journal of such a file system:
+     * revoke records, 64-bit tags on a 64bit one, v3 checksums with metadata_csum. */
+    uint32_t inc = j->incompat | JI_REVOKE;
+    if (ext2fs_has_feature_64bit(fs->super))
+        inc |= JI_64BIT;
+    if (ext2fs_has_feature_metadata_csum(fs->super))
+        inc = (inc & ~(uint32_t)JI_CSUM_V2) | JI_CSUM_V3;
+    if (inc != j->incompat && get32(j->sb + 4) == JT_SB2) {
+        j->incompat = inc;
+        put32(j->sb + JSB_INCOMPAT, inc);
+        if (inc & JI_CSUM_V3) {
+            put32(j->sb + JSB_COMPAT, get32(j->sb + JSB_COMPAT) & ~(uint32_t)JC_CHECKSUM);
+            j->sb[JSB_CSUM_TYPE] = CSUM_CRC32C;
+            j->csum = 3;
+        }
+        if ((rc = write_jsb(j, 0, j->seq))) {
+            journal_free(j);
+            return rc;
+        }
     }
     /* Everything the open wrote goes home first; RECOVER is set straight on disk, as Linux does
      * while it has the journal loaded. */

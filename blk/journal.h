@@ -30,6 +30,7 @@ extern int libos_ext4_test_crash_after_commit;
 /* Tests only: device requests of the last commit (writes, flushes). */
 struct libos_ext4_commit_stats {
     unsigned long writes, flushes, meta_blocks, log_blocks;
+    unsigned long long commit_blk; /* where its commit block went (a test tears it) */
 };
 extern struct libos_ext4_commit_stats libos_ext4_last_commit;
 
