@@ -74,7 +74,7 @@ static void free_ent(struct bcache *bc, struct bcache_ent *e)
     free(e);
 }
 
-int bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf)
+int libos_bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf)
 {
     if ((blk + count) * bc->bsize > bc->dev.size)
         return -EINVAL;
@@ -106,20 +106,20 @@ static void cover(struct bcache *bc, uint64_t blk, uint32_t count, const void *b
     }
 }
 
-int bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf)
+int libos_bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf)
 {
     int rc = raw_write(bc, blk, count, buf);
     cover(bc, blk, count, buf);
     return rc;
 }
 
-int bcache_dev_flush(struct bcache *bc)
+int libos_bcache_dev_flush(struct bcache *bc)
 {
     bc->st.dev_flushes++;
     return bc->dev.flush(bc->dev.ctx);
 }
 
-int bcache_init(struct bcache *bc, const struct bcache_dev *dev, uint32_t bsize, size_t cache_bytes)
+int libos_bcache_init(struct bcache *bc, const struct bcache_dev *dev, uint32_t bsize, size_t cache_bytes)
 {
     memset(bc, 0, sizeof *bc);
     bc->dev = *dev;
@@ -135,7 +135,7 @@ int bcache_init(struct bcache *bc, const struct bcache_dev *dev, uint32_t bsize,
     return bc->hash ? 0 : -ENOMEM;
 }
 
-void bcache_destroy(struct bcache *bc)
+void libos_bcache_destroy(struct bcache *bc)
 {
     while (bc->oldest)
         free_ent(bc, bc->oldest);
@@ -143,11 +143,11 @@ void bcache_destroy(struct bcache *bc)
     bc->hash = NULL;
 }
 
-int bcache_set_bsize(struct bcache *bc, uint32_t bsize)
+int libos_bcache_set_bsize(struct bcache *bc, uint32_t bsize)
 {
     if (bsize == bc->bsize)
         return 0;
-    int rc = bcache_writeback(bc, BC_ALL);
+    int rc = libos_bcache_writeback(bc, BC_ALL);
     if (rc)
         return rc;
     struct bcache_dev dev = bc->dev;
@@ -155,8 +155,8 @@ int bcache_set_bsize(struct bcache *bc, uint32_t bsize)
     int (*ec)(void *) = bc->early_commit;
     void (*dh)(void *, uint64_t, uint32_t) = bc->data_hook;
     void *arg = bc->hook_arg;
-    bcache_destroy(bc);
-    rc = bcache_init(bc, &dev, bsize, bc->cache_bytes);
+    libos_bcache_destroy(bc);
+    rc = libos_bcache_init(bc, &dev, bsize, bc->cache_bytes);
     bc->st = st;
     bc->early_commit = ec;
     bc->data_hook = dh;
@@ -187,12 +187,12 @@ static long collect(struct bcache *bc, int state, struct bcache_ent ***out)
     return (long)k;
 }
 
-long bcache_dirty_meta(struct bcache *bc, struct bcache_ent ***out)
+long libos_bcache_dirty_meta(struct bcache *bc, struct bcache_ent ***out)
 {
     return collect(bc, BC_DIRTY_META, out);
 }
 
-void bcache_drop_meta(struct bcache *bc)
+void libos_bcache_drop_meta(struct bcache *bc)
 {
     struct bcache_ent *e = bc->oldest, *next;
     for (; e; e = next) {
@@ -230,7 +230,7 @@ static int write_runs(struct bcache *bc, struct bcache_ent **v, size_t n)
     return rc;
 }
 
-int bcache_writeback(struct bcache *bc, int mask)
+int libos_bcache_writeback(struct bcache *bc, int mask)
 {
     for (int state = BC_DIRTY_META; state <= BC_DIRTY_DATA; state++) {
         if (!(mask & state))
@@ -260,7 +260,7 @@ static int make_room(struct bcache *bc)
             }
         }
         if (pass == 0 && bc->n_data) {
-            int rc = bcache_writeback(bc, BC_DATA);
+            int rc = libos_bcache_writeback(bc, BC_DATA);
             if (rc)
                 return rc;
         } else if (pass == 1 && bc->n_meta && bc->early_commit && !bc->in_commit) {
@@ -314,7 +314,7 @@ static int fill(struct bcache *bc, uint64_t blk, uint32_t count)
     uint8_t *buf = malloc((size_t)n * bc->bsize);
     if (!buf)
         return -ENOMEM;
-    int rc = bcache_dev_read(bc, blk, n, buf);
+    int rc = libos_bcache_dev_read(bc, blk, n, buf);
     for (uint32_t i = 0; !rc && i < n; i++)
         if (!lookup(bc, blk + i) && !insert(bc, blk + i, buf + (size_t)i * bc->bsize, BC_CLEAN))
             rc = -ENOMEM;
@@ -322,7 +322,7 @@ static int fill(struct bcache *bc, uint64_t blk, uint32_t count)
     return rc;
 }
 
-int bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count)
+int libos_bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count)
 {
     if (count > BC_RA_MAX)
         count = BC_RA_MAX;
@@ -332,11 +332,11 @@ int bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count)
     return fill(bc, blk, count);
 }
 
-int bcache_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf)
+int libos_bcache_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf)
 {
     uint8_t *out = buf;
     if (count >= BC_BYPASS) {
-        int rc = bcache_dev_read(bc, blk, count, buf);
+        int rc = libos_bcache_dev_read(bc, blk, count, buf);
         if (rc)
             return rc;
         for (uint32_t i = 0; bc->n_meta + bc->n_data && i < count; i++) {
@@ -378,13 +378,13 @@ int bcache_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf)
     return 0;
 }
 
-int bcache_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf, int kind)
+int libos_bcache_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf, int kind)
 {
     const uint8_t *in = buf;
     if (kind == BC_DIRTY_DATA && bc->data_hook)
         bc->data_hook(bc->hook_arg, blk, count);
     if (kind == BC_DIRTY_DATA && count >= BC_BYPASS)
-        return bcache_dev_write(bc, blk, count, buf);
+        return libos_bcache_dev_write(bc, blk, count, buf);
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *src = in + (size_t)i * bc->bsize;
         struct bcache_ent *e = lookup(bc, blk + i);

@@ -4,7 +4,7 @@
  *
  * Blocks of one size (the channel's) keyed by number. Each cached block is CLEAN (same bytes as
  * the disk), DIRTY_META (written by libext2fs: belongs to the running journal transaction and is
- * written home only by bcache_writeback(BC_META), after its commit) or DIRTY_DATA (file contents:
+ * written home only by libos_bcache_writeback(BC_META), after its commit) or DIRTY_DATA (file contents:
  * never journaled, written back before each commit's journal blocks, or earlier when memory is
  * short). Contract:
  *   - Errors are negative errno values from the device (or -ENOMEM). Single-threaded: the caller
@@ -75,30 +75,30 @@ struct bcache {
     struct bcache_stats st;
 };
 
-int bcache_init(struct bcache *bc, const struct bcache_dev *dev, uint32_t bsize, size_t cache_bytes);
+int libos_bcache_init(struct bcache *bc, const struct bcache_dev *dev, uint32_t bsize, size_t cache_bytes);
 /* Frees everything, writing nothing. */
-void bcache_destroy(struct bcache *bc);
+void libos_bcache_destroy(struct bcache *bc);
 /* Writes every dirty block back, empties the cache and changes the block size. */
-int bcache_set_bsize(struct bcache *bc, uint32_t bsize);
+int libos_bcache_set_bsize(struct bcache *bc, uint32_t bsize);
 
-int bcache_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf);
+int libos_bcache_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf);
 /* kind: BC_DIRTY_META or BC_DIRTY_DATA. */
-int bcache_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf, int kind);
+int libos_bcache_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf, int kind);
 /* Prefetch up to count blocks from blk into the cache (clean), in one request. */
-int bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count);
+int libos_bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count);
 
 /* Write the dirty blocks whose kind is in mask (BC_META, BC_DATA) home, ascending, adjacent ones
  * in one request; they become CLEAN. No flush. */
-int bcache_writeback(struct bcache *bc, int mask);
+int libos_bcache_writeback(struct bcache *bc, int mask);
 /* The DIRTY_META blocks in ascending order: *out is malloc'ed (the caller frees it); their data
  * stays valid until the next call that changes the cache. Returns the count or -ENOMEM. */
-long bcache_dirty_meta(struct bcache *bc, struct bcache_ent ***out);
+long libos_bcache_dirty_meta(struct bcache *bc, struct bcache_ent ***out);
 /* Forget DIRTY_META state (a test's crash, or a failed commit): those blocks are dropped. */
-void bcache_drop_meta(struct bcache *bc);
+void libos_bcache_drop_meta(struct bcache *bc);
 
 /* The device, counted, for the journal's own blocks: a raw write keeps cached copies coherent. */
-int bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf);
-int bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf);
-int bcache_dev_flush(struct bcache *bc);
+int libos_bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf);
+int libos_bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf);
+int libos_bcache_dev_flush(struct bcache *bc);
 
 #endif

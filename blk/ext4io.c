@@ -80,7 +80,7 @@ static errcode_t io_open(const char *name, int flags, io_channel *out)
     struct ext4io *io = calloc(1, sizeof *io);
     char *nm = malloc(strlen(name) + 1);
     struct bcache_dev bd = {dev, dev_read, dev_write, dev_flush, libos_blk_size(dev)};
-    if (!ch || !io || !nm || bcache_init(&io->bc, &bd, 1024,
+    if (!ch || !io || !nm || libos_bcache_init(&io->bc, &bd, 1024,
                                          next_cache_bytes ? next_cache_bytes
                                                           : LIBOS_EXT4IO_CACHE_DEFAULT)) {
         free(ch);
@@ -112,11 +112,11 @@ static errcode_t io_close(io_channel ch)
      * commits first); without, everything goes home. */
     int rc = 0;
     if (io->rw) {
-        rc = bcache_writeback(&io->bc, io->journal ? BC_DATA : BC_ALL);
+        rc = libos_bcache_writeback(&io->bc, io->journal ? BC_DATA : BC_ALL);
         if (!rc)
-            rc = bcache_dev_flush(&io->bc);
+            rc = libos_bcache_dev_flush(&io->bc);
     }
-    bcache_destroy(&io->bc);
+    libos_bcache_destroy(&io->bc);
     free(ch->name);
     free(io);
     free(ch);
@@ -129,7 +129,7 @@ static errcode_t io_set_blksize(io_channel ch, int blksize)
     uint32_t dbs = libos_blk_block_size(io->dev);
     if (blksize <= 0 || (uint32_t)blksize % dbs)
         return EXT2_ET_INVALID_ARGUMENT;
-    int rc = bcache_set_bsize(&io->bc, (uint32_t)blksize);
+    int rc = libos_bcache_set_bsize(&io->bc, (uint32_t)blksize);
     if (!rc)
         ch->block_size = blksize;
     return err(rc);
@@ -144,12 +144,12 @@ static errcode_t partial(io_channel ch, unsigned long long blk, size_t bytes, vo
     uint8_t *tmp = malloc((size_t)n * bs);
     if (!tmp)
         return ENOMEM;
-    int rc = bcache_read(&io->bc, blk, n, tmp);
+    int rc = libos_bcache_read(&io->bc, blk, n, tmp);
     if (!rc && rbuf)
         memcpy(rbuf, tmp, bytes);
     if (!rc && wbuf) {
         memcpy(tmp, wbuf, bytes);
-        rc = bcache_write(&io->bc, blk, n, tmp, BC_DIRTY_META);
+        rc = libos_bcache_write(&io->bc, blk, n, tmp, BC_DIRTY_META);
     }
     free(tmp);
     return err(rc);
@@ -165,7 +165,7 @@ static errcode_t io_read64(io_channel ch, unsigned long long blk, int count, voi
             return partial(ch, blk, (size_t)-count, buf, NULL);
         count = (int)((size_t)-count / io->bc.bsize);
     }
-    return err(bcache_read(&io->bc, blk, (uint32_t)count, buf));
+    return err(libos_bcache_read(&io->bc, blk, (uint32_t)count, buf));
 }
 
 static errcode_t io_write64(io_channel ch, unsigned long long blk, int count, const void *buf)
@@ -180,7 +180,7 @@ static errcode_t io_write64(io_channel ch, unsigned long long blk, int count, co
             return partial(ch, blk, (size_t)-count, NULL, buf);
         count = (int)((size_t)-count / io->bc.bsize);
     }
-    return err(bcache_write(&io->bc, blk, (uint32_t)count, buf, BC_DIRTY_META));
+    return err(libos_bcache_write(&io->bc, blk, (uint32_t)count, buf, BC_DIRTY_META));
 }
 
 static errcode_t io_read(io_channel ch, unsigned long blk, int count, void *buf)
@@ -208,10 +208,10 @@ static errcode_t io_write_byte(io_channel ch, unsigned long offset, int count, c
     uint8_t *tmp = malloc((size_t)n * bs);
     if (!tmp)
         return ENOMEM;
-    int rc = bcache_read(&io->bc, first, n, tmp);
+    int rc = libos_bcache_read(&io->bc, first, n, tmp);
     if (!rc) {
         memcpy(tmp + offset % bs, data, (size_t)count);
-        rc = bcache_write(&io->bc, first, n, tmp, BC_DIRTY_META);
+        rc = libos_bcache_write(&io->bc, first, n, tmp, BC_DIRTY_META);
     }
     free(tmp);
     return err(rc);
@@ -226,9 +226,9 @@ static errcode_t io_flush(io_channel ch)
         return EXT2_ET_MAGIC_IO_CHANNEL;
     if (!io->rw)
         return 0;
-    int rc = bcache_writeback(&io->bc, io->journal ? BC_DATA : BC_ALL);
+    int rc = libos_bcache_writeback(&io->bc, io->journal ? BC_DATA : BC_ALL);
     if (!rc)
-        rc = bcache_dev_flush(&io->bc);
+        rc = libos_bcache_dev_flush(&io->bc);
     return err(rc);
 }
 
@@ -260,7 +260,7 @@ static errcode_t io_readahead(io_channel ch, unsigned long long blk, unsigned lo
     struct ext4io *io = priv(ch);
     if (!io)
         return EXT2_ET_MAGIC_IO_CHANNEL;
-    return err(bcache_prefetch(&io->bc, blk, count > BC_RA_MAX ? BC_RA_MAX : (uint32_t)count));
+    return err(libos_bcache_prefetch(&io->bc, blk, count > BC_RA_MAX ? BC_RA_MAX : (uint32_t)count));
 }
 
 /* Zeroing newly allocated blocks is a data write (never journaled). */
@@ -278,7 +278,7 @@ static errcode_t io_zeroout(io_channel ch, unsigned long long blk, unsigned long
     int rc = 0;
     while (count && !rc) {
         uint32_t n = count < chunk ? (uint32_t)count : chunk;
-        rc = bcache_write(&io->bc, blk, n, zero, BC_DIRTY_DATA);
+        rc = libos_bcache_write(&io->bc, blk, n, zero, BC_DIRTY_DATA);
         blk += n;
         count -= n;
     }
@@ -295,7 +295,7 @@ errcode_t libos_ext4io_write_data(io_channel ch, blk64_t blk, int count, const v
         return EROFS;
     if (count <= 0)
         return count ? EXT2_ET_INVALID_ARGUMENT : 0;
-    return err(bcache_write(&io->bc, blk, (uint32_t)count, buf, BC_DIRTY_DATA));
+    return err(libos_bcache_write(&io->bc, blk, (uint32_t)count, buf, BC_DIRTY_DATA));
 }
 
 errcode_t libos_ext4io_read_data(io_channel ch, blk64_t blk, int count, void *buf)
@@ -305,7 +305,7 @@ errcode_t libos_ext4io_read_data(io_channel ch, blk64_t blk, int count, void *bu
         return EXT2_ET_MAGIC_IO_CHANNEL;
     if (count <= 0)
         return count ? EXT2_ET_INVALID_ARGUMENT : 0;
-    return err(bcache_read(&io->bc, blk, (uint32_t)count, buf));
+    return err(libos_bcache_read(&io->bc, blk, (uint32_t)count, buf));
 }
 
 static struct struct_io_manager manager = {

@@ -153,7 +153,7 @@ static int log_write(struct journal *j, uint32_t at, uint32_t n, const uint8_t *
         uint32_t k = phys_run(j, at, lim);
         if (!k)
             return -EIO;
-        int rc = bcache_dev_write(j->bc, log_to_phys(j, at), k, buf);
+        int rc = libos_bcache_dev_write(j->bc, log_to_phys(j, at), k, buf);
         if (rc)
             return rc;
         buf += (size_t)k * j->bs;
@@ -166,7 +166,7 @@ static int log_write(struct journal *j, uint32_t at, uint32_t n, const uint8_t *
 static int log_read(struct journal *j, uint32_t at, uint8_t *buf)
 {
     uint64_t p = log_to_phys(j, at);
-    return p ? bcache_dev_read(j->bc, p, 1, buf) : -EIO;
+    return p ? libos_bcache_dev_read(j->bc, p, 1, buf) : -EIO;
 }
 
 static uint32_t tag_bytes(const struct journal *j)
@@ -278,8 +278,9 @@ static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
     }
     j->sb = malloc(j->bs);
     if (!j->sb || log_read(j, 0, j->sb)) {
+        int rc = j->sb ? -EIO : -ENOMEM;
         journal_free(j);
-        return j->sb ? -EIO : -ENOMEM;
+        return rc;
     }
     uint8_t *b = j->sb;
     uint32_t type = get32(b + 4);
@@ -421,7 +422,7 @@ static int pass(struct journal *j, int which, uint32_t *end, unsigned long *repl
                     } else {
                         if (flags & TF_ESCAPE)
                             put32(data, JMAGIC);
-                        if ((rc = bcache_dev_write(j->bc, home, 1, data)))
+                        if ((rc = libos_bcache_dev_write(j->bc, home, 1, data)))
                             goto out;
                         ++*replayed;
                     }
@@ -475,7 +476,7 @@ static int write_recover_flag(ext2_filsys fs, struct bcache *bc, int set)
     uint8_t *buf = malloc(bs);
     if (!buf)
         return -ENOMEM;
-    int rc = bcache_dev_read(bc, b, 1, buf);
+    int rc = libos_bcache_dev_read(bc, b, 1, buf);
     if (!rc) {
         struct ext2_super_block *s = (struct ext2_super_block *)(buf + off);
         if (set)
@@ -484,7 +485,7 @@ static int write_recover_flag(ext2_filsys fs, struct bcache *bc, int set)
             s->s_feature_incompat &= ~EXT3_FEATURE_INCOMPAT_RECOVER;
         if (ext2fs_has_feature_metadata_csum(s))
             s->s_checksum = crc(~0u, s, offsetof(struct ext2_super_block, s_checksum));
-        rc = bcache_dev_write(bc, b, 1, buf);
+        rc = libos_bcache_dev_write(bc, b, 1, buf);
     }
     free(buf);
     if (set)
@@ -532,9 +533,9 @@ int libos_ext4_recover(const char *disk)
     }
     /* Home blocks durable, then the journal empty (the next sequence skips any torn one's), then
      * RECOVER cleared. */
-    if (!(rc = bcache_dev_flush(j->bc)) && !(rc = write_jsb(j, 0, end + 1)) &&
-        !(rc = bcache_dev_flush(j->bc)) && !(rc = write_recover_flag(fs, j->bc, 0)))
-        rc = bcache_dev_flush(j->bc);
+    if (!(rc = libos_bcache_dev_flush(j->bc)) && !(rc = write_jsb(j, 0, end + 1)) &&
+        !(rc = libos_bcache_dev_flush(j->bc)) && !(rc = write_recover_flag(fs, j->bc, 0)))
+        rc = libos_bcache_dev_flush(j->bc);
 out:
     journal_free(j);
     ext2fs_close_free(&fs);
@@ -604,7 +605,7 @@ static int commit_meta(struct journal *j)
     struct bcache_stats st0;
     count_start(j, &st0);
     struct bcache_ent **v;
-    long n = bcache_dirty_meta(bc, &v);
+    long n = libos_bcache_dirty_meta(bc, &v);
     if (n < 0)
         return (int)n;
     /* A block logged again now is not revoked (a revoke would cancel this copy too). */
@@ -617,11 +618,11 @@ static int commit_meta(struct journal *j)
             j->revoke[nr++] = j->revoke[i];
     }
     j->nrevoke = nr;
-    int rc = bcache_writeback(bc, BC_DATA);
+    int rc = libos_bcache_writeback(bc, BC_DATA);
     if (rc || (!n && !nr)) {
         free(v);
         if (!rc)
-            rc = bcache_dev_flush(bc);
+            rc = libos_bcache_dev_flush(bc);
         count_end(j, &st0, 0, 0);
         return rc;
     }
@@ -650,8 +651,8 @@ static int commit_meta(struct journal *j)
     /* The previous transaction's log blocks are kept until its home writes are durable: if this
      * one would reach them, make them durable and the journal empty first. */
     if (j->prev_len && total > logsize - j->prev_len) {
-        if ((rc = bcache_dev_flush(bc)) || (rc = write_jsb(j, 0, j->seq)) ||
-            (rc = bcache_dev_flush(bc))) {
+        if ((rc = libos_bcache_dev_flush(bc)) || (rc = write_jsb(j, 0, j->seq)) ||
+            (rc = libos_bcache_dev_flush(bc))) {
             free(v);
             return rc;
         }
@@ -737,10 +738,10 @@ static int commit_meta(struct journal *j)
     /* Data is home already (written back above); the log blocks, then FLUSH: data, these blocks
      * and the previous transaction's home writes are durable. Then the commit block and s_start
      * moved here, FLUSH: committed. */
-    if (!(rc = log_write(j, start, total - 1, buf)) && !(rc = bcache_dev_flush(bc)) &&
+    if (!(rc = log_write(j, start, total - 1, buf)) && !(rc = libos_bcache_dev_flush(bc)) &&
         !(rc = log_write(j, wrap(j, start + total - 1), 1, cb)) &&
         !(rc = write_jsb(j, start, seq)))
-        rc = bcache_dev_flush(bc);
+        rc = libos_bcache_dev_flush(bc);
     free(buf);
     if (rc) {
         free(v);
@@ -764,12 +765,12 @@ static int commit_meta(struct journal *j)
     libos_ext4_last_commit.commit_blk = log_to_phys(j, wrap(j, start + total - 1));
     if (libos_ext4_test_crash_after_commit) {
         libos_ext4_test_crash_after_commit = 0;
-        bcache_drop_meta(bc);
+        libos_bcache_drop_meta(bc);
         count_end(j, &st0, (unsigned long)n, total);
         return 0;
     }
     /* Checkpoint: home, durable at the next commit's first FLUSH (or at stop). */
-    rc = bcache_writeback(bc, BC_META);
+    rc = libos_bcache_writeback(bc, BC_META);
     count_end(j, &st0, (unsigned long)n, total);
     return rc;
 }
@@ -825,8 +826,8 @@ int libos_ext4_journal_start(ext2_filsys fs)
     }
     /* Everything the open wrote goes home first; RECOVER is set straight on disk, as Linux does
      * while it has the journal loaded. */
-    if ((rc = bcache_writeback(j->bc, BC_ALL)) || (rc = write_recover_flag(fs, j->bc, 1)) ||
-        (rc = bcache_dev_flush(j->bc))) {
+    if ((rc = libos_bcache_writeback(j->bc, BC_ALL)) || (rc = write_recover_flag(fs, j->bc, 1)) ||
+        (rc = libos_bcache_dev_flush(j->bc))) {
         journal_free(j);
         return rc;
     }
@@ -853,8 +854,8 @@ int libos_ext4_commit(ext2_filsys fs)
         return rc;
     struct journal *j = attached(fs);
     if (!j) {
-        if (!(rc = bcache_writeback(bc, BC_ALL)))
-            rc = bcache_dev_flush(bc);
+        if (!(rc = libos_bcache_writeback(bc, BC_ALL)))
+            rc = libos_bcache_dev_flush(bc);
         return rc;
     }
     bc->in_commit = 1;
@@ -870,9 +871,9 @@ int libos_ext4_journal_stop(ext2_filsys fs)
         return libos_ext4_commit(fs);
     int rc = libos_ext4_commit(fs);
     /* Home writes durable, then the journal empty and RECOVER cleared (straight to disk). */
-    if (!rc && !(rc = bcache_dev_flush(j->bc)) && !(rc = write_jsb(j, 0, j->seq)) &&
+    if (!rc && !(rc = libos_bcache_dev_flush(j->bc)) && !(rc = write_jsb(j, 0, j->seq)) &&
         !(rc = write_recover_flag(fs, j->bc, 0)))
-        rc = bcache_dev_flush(j->bc);
+        rc = libos_bcache_dev_flush(j->bc);
     j->bc->early_commit = NULL;
     j->bc->data_hook = NULL;
     j->bc->hook_arg = NULL;

@@ -59,20 +59,20 @@ static void test_coalescing(void)
     struct bcache bc;
     uint8_t b[BS];
     reset();
-    bcache_init(&bc, &dev, BS, 1 << 20);
+    libos_bcache_init(&bc, &dev, BS, 1 << 20);
     /* 100 adjacent blocks written one at a time, then a gap, then 10 more: two requests. */
     for (unsigned i = 0; i < 100; i++) {
         fill(b, 5000 + i);
-        CHECK_EQ(0, bcache_write(&bc, 200 + i, 1, b, BC_DIRTY_DATA));
+        CHECK_EQ(0, libos_bcache_write(&bc, 200 + i, 1, b, BC_DIRTY_DATA));
     }
     for (unsigned i = 0; i < 10; i++) {
         fill(b, 6000 + i);
-        CHECK_EQ(0, bcache_write(&bc, 400 + i, 1, b, BC_DIRTY_META));
+        CHECK_EQ(0, libos_bcache_write(&bc, 400 + i, 1, b, BC_DIRTY_META));
     }
     CHECK_EQ(0, writes);
-    CHECK_EQ(0, bcache_writeback(&bc, BC_DATA));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_DATA));
     CHECK_EQ(1, writes);
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(2, writes);
     CHECK_EQ(110, written_blocks);
     fill(b, 5000 + 42);
@@ -82,12 +82,12 @@ static void test_coalescing(void)
     /* Runs longer than BC_RUN_MAX are split. */
     for (unsigned i = 0; i < BC_RUN_MAX + 10; i++) {
         fill(b, 7000 + i);
-        bcache_write(&bc, 1000 + i, 1, b, BC_DIRTY_META);
+        libos_bcache_write(&bc, 1000 + i, 1, b, BC_DIRTY_META);
     }
     writes = 0;
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(2, writes);
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
 }
 
 static void test_unchanged(void)
@@ -95,25 +95,25 @@ static void test_unchanged(void)
     struct bcache bc;
     uint8_t b[BS];
     reset();
-    bcache_init(&bc, &dev, BS, 1 << 20);
+    libos_bcache_init(&bc, &dev, BS, 1 << 20);
     for (unsigned i = 0; i < 50; i++) {
-        CHECK_EQ(0, bcache_read(&bc, 10 + i, 1, b));
-        CHECK_EQ(0, bcache_write(&bc, 10 + i, 1, b, BC_DIRTY_META)); /* as ext2fs_flush does */
+        CHECK_EQ(0, libos_bcache_read(&bc, 10 + i, 1, b));
+        CHECK_EQ(0, libos_bcache_write(&bc, 10 + i, 1, b, BC_DIRTY_META)); /* as ext2fs_flush does */
     }
     CHECK_EQ(50, bc.st.skipped);
     CHECK_EQ(0, bc.n_meta);
     writes = 0;
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(0, writes);
     /* One changed among them: one write of one block. */
-    bcache_read(&bc, 30, 1, b);
+    libos_bcache_read(&bc, 30, 1, b);
     b[7] ^= 1;
-    bcache_write(&bc, 30, 1, b, BC_DIRTY_META);
+    libos_bcache_write(&bc, 30, 1, b, BC_DIRTY_META);
     CHECK_EQ(1, bc.n_meta);
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(1, writes);
     CHECK_EQ(1, written_blocks);
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
 }
 
 static int commits;
@@ -122,7 +122,7 @@ static int early(void *arg)
 {
     (void)arg;
     commits++;
-    return bcache_writeback(ecbc, BC_META);
+    return libos_bcache_writeback(ecbc, BC_META);
 }
 
 static void test_bound(void)
@@ -130,16 +130,16 @@ static void test_bound(void)
     struct bcache bc;
     uint8_t b[BS];
     reset();
-    bcache_init(&bc, &dev, BS, 200 * BS);
+    libos_bcache_init(&bc, &dev, BS, 200 * BS);
     CHECK_EQ(200, bc.max_blocks);
     for (unsigned i = 0; i < 2000; i += 3) {
-        bcache_read(&bc, i, 1, b);
+        libos_bcache_read(&bc, i, 1, b);
         CHECK(bc.n <= 200);
     }
     /* Dirty data beyond the bound is written back, never lost. */
     for (unsigned i = 0; i < 1000; i++) {
         fill(b, 9000 + i);
-        bcache_write(&bc, 2000 + i * 2, 1, b, BC_DIRTY_DATA);
+        libos_bcache_write(&bc, 2000 + i * 2, 1, b, BC_DIRTY_DATA);
         CHECK(bc.n <= 200);
     }
     CHECK_EQ(0, bc.st.over_bound);
@@ -148,12 +148,12 @@ static void test_bound(void)
     bc.early_commit = early;
     for (unsigned i = 0; i < 500; i++) {
         fill(b, 11000 + i);
-        bcache_write(&bc, 100 + i, 1, b, BC_DIRTY_META);
+        libos_bcache_write(&bc, 100 + i, 1, b, BC_DIRTY_META);
         CHECK(bc.n <= 200);
     }
     CHECK(commits >= 2);
     CHECK_EQ(0, bc.st.over_bound);
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     int ok = 1;
     for (unsigned i = 0; i < 1000; i++) {
         fill(b, 9000 + i);
@@ -168,11 +168,11 @@ static void test_bound(void)
     bc.early_commit = NULL;
     for (unsigned i = 0; i < 300; i++) {
         fill(b, 13000 + i);
-        bcache_write(&bc, 1000 + i, 1, b, BC_DIRTY_META);
+        libos_bcache_write(&bc, 1000 + i, 1, b, BC_DIRTY_META);
     }
     CHECK_EQ(300, bc.n_meta);
     CHECK(bc.st.over_bound > 0);
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
 }
 
 static void test_readahead(void)
@@ -180,10 +180,10 @@ static void test_readahead(void)
     struct bcache bc;
     uint8_t b[BS], want[BS];
     reset();
-    bcache_init(&bc, &dev, BS, 1 << 20);
+    libos_bcache_init(&bc, &dev, BS, 1 << 20);
     int ok = 1;
     for (unsigned i = 0; i < 1000; i++) {
-        bcache_read(&bc, 500 + i, 1, b);
+        libos_bcache_read(&bc, 500 + i, 1, b);
         fill(want, 500 + i);
         ok &= !memcmp(b, want, BS);
     }
@@ -195,17 +195,17 @@ static void test_readahead(void)
     reads = 0;
     unsigned long before = bc.st.readahead;
     for (unsigned i = 0; i < 20; i++)
-        bcache_read(&bc, 3000 + i * 37, 1, b);
+        libos_bcache_read(&bc, 3000 + i * 37, 1, b);
     CHECK_EQ(20, reads);
     CHECK_EQ(before, bc.st.readahead);
     /* Readahead never replaces a newer cached copy. */
     fill(b, 0xbeef);
-    bcache_write(&bc, 3505, 1, b, BC_DIRTY_DATA);
+    libos_bcache_write(&bc, 3505, 1, b, BC_DIRTY_DATA);
     for (unsigned i = 3500; i < 3510; i++)
-        bcache_read(&bc, i, 1, want);
-    bcache_read(&bc, 3505, 1, want);
+        libos_bcache_read(&bc, i, 1, want);
+    libos_bcache_read(&bc, 3505, 1, want);
     CHECK(!memcmp(b, want, BS));
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
 }
 
 static void test_bypass(void)
@@ -213,39 +213,39 @@ static void test_bypass(void)
     struct bcache bc;
     uint8_t b[BS], *run = malloc(64 * BS), *got = malloc(64 * BS);
     reset();
-    bcache_init(&bc, &dev, BS, 1 << 20);
+    libos_bcache_init(&bc, &dev, BS, 1 << 20);
     /* A cached dirty data copy and a dirty metadata one inside a large data run. */
     fill(b, 0x1111);
-    bcache_write(&bc, 105, 1, b, BC_DIRTY_DATA);
+    libos_bcache_write(&bc, 105, 1, b, BC_DIRTY_DATA);
     fill(b, 0x2222);
-    bcache_write(&bc, 110, 1, b, BC_DIRTY_META);
+    libos_bcache_write(&bc, 110, 1, b, BC_DIRTY_META);
     for (unsigned i = 0; i < 64; i++)
         fill(run + (size_t)i * BS, 0x3000 + i);
     writes = 0;
-    CHECK_EQ(0, bcache_write(&bc, 100, 64, run, BC_DIRTY_DATA));
+    CHECK_EQ(0, libos_bcache_write(&bc, 100, 64, run, BC_DIRTY_DATA));
     CHECK_EQ(1, writes);
     CHECK_EQ(0, bc.n_meta); /* the data write took 110 out of the transaction */
     CHECK_EQ(0, bc.n_data);
-    bcache_read(&bc, 105, 1, b);
+    libos_bcache_read(&bc, 105, 1, b);
     CHECK(!memcmp(b, run + 5 * BS, BS));
-    CHECK_EQ(0, bcache_writeback(&bc, BC_ALL));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(1, writes); /* nothing stale written over the run */
     CHECK(!memcmp(disk + 100 * BS, run, 64 * BS));
     /* A large read sees newer cached copies. */
     fill(b, 0x4444);
-    bcache_write(&bc, 130, 1, b, BC_DIRTY_DATA);
-    CHECK_EQ(0, bcache_read(&bc, 100, 64, got));
+    libos_bcache_write(&bc, 130, 1, b, BC_DIRTY_DATA);
+    CHECK_EQ(0, libos_bcache_read(&bc, 100, 64, got));
     CHECK(!memcmp(got + 30 * BS, b, BS));
     CHECK(!memcmp(got, run, 30 * BS));
     /* A small data write over a dirty metadata block also takes it out. */
     fill(b, 0x5555);
-    bcache_write(&bc, 300, 1, b, BC_DIRTY_META);
+    libos_bcache_write(&bc, 300, 1, b, BC_DIRTY_META);
     CHECK_EQ(1, bc.n_meta);
     fill(b, 0x6666);
-    bcache_write(&bc, 300, 1, b, BC_DIRTY_DATA);
+    libos_bcache_write(&bc, 300, 1, b, BC_DIRTY_DATA);
     CHECK_EQ(0, bc.n_meta);
     /* The data hook hears of every data write. */
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
     free(run);
     free(got);
 }
@@ -255,21 +255,21 @@ static void test_writeback_flush(void)
     struct bcache bc;
     uint8_t b[BS];
     reset();
-    bcache_init(&bc, &dev, BS, 1 << 20);
+    libos_bcache_init(&bc, &dev, BS, 1 << 20);
     fill(b, 0x7777);
-    bcache_write(&bc, 50, 1, b, BC_DIRTY_DATA);
+    libos_bcache_write(&bc, 50, 1, b, BC_DIRTY_DATA);
     CHECK(memcmp(disk + 50 * BS, b, BS));
-    CHECK_EQ(0, bcache_writeback(&bc, BC_DATA));
-    CHECK_EQ(0, bcache_dev_flush(&bc));
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_DATA));
+    CHECK_EQ(0, libos_bcache_dev_flush(&bc));
     CHECK(!memcmp(disk + 50 * BS, b, BS));
     CHECK_EQ(1, flushes);
     /* set_bsize writes everything back and starts over. */
     fill(b, 0x8888);
-    bcache_write(&bc, 60, 1, b, BC_DIRTY_META);
-    CHECK_EQ(0, bcache_set_bsize(&bc, 2 * BS));
+    libos_bcache_write(&bc, 60, 1, b, BC_DIRTY_META);
+    CHECK_EQ(0, libos_bcache_set_bsize(&bc, 2 * BS));
     CHECK(!memcmp(disk + 60 * BS, b, BS));
     CHECK_EQ(0, bc.n);
-    bcache_destroy(&bc);
+    libos_bcache_destroy(&bc);
 }
 
 int main(void)

@@ -359,7 +359,7 @@ int main(void)
     debugfs_case("-O ^64bit", "-c -v 2");
     normal_case("");
     normal_case("-b 1024 -O ^metadata_csum");
-    if (!check_failed)
+    if (!check_failed && !getenv("UNIT_JOURNAL_KEEP"))
         sh("rm -rf %s", dir);
     else
         printf("images left in %s\n", dir);
