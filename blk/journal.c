@@ -763,6 +763,8 @@ static int commit_meta(struct journal *j)
     j->seq = seq + 1;
     j->nrevoke = 0;
     libos_ext4_last_commit.commit_blk = log_to_phys(j, wrap(j, start + total - 1));
+    libos_ext4_last_commit.start = start;
+    libos_ext4_last_commit.seq = seq;
     if (libos_ext4_test_crash_after_commit) {
         libos_ext4_test_crash_after_commit = 0;
         libos_bcache_drop_meta(bc);

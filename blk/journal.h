@@ -31,6 +31,7 @@ extern int libos_ext4_test_crash_after_commit;
 struct libos_ext4_commit_stats {
     unsigned long writes, flushes, meta_blocks, log_blocks;
     unsigned long long commit_blk; /* where its commit block went (a test tears it) */
+    unsigned long start, seq;      /* its first log block and its sequence */
 };
 extern struct libos_ext4_commit_stats libos_ext4_last_commit;
 

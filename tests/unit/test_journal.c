@@ -225,6 +225,76 @@ static void crash_case(const char *mkfs_opts, int torn)
     }
 }
 
+/* Revoke: a block the previous transaction logged (a small file's block, written by libext2fs)
+ * becomes file data (rewritten with write_data); the next transaction crashes after its commit
+ * block, and the journal superblock is set back to the previous transaction, as if its update had
+ * been lost: replay runs both, and the revoke record keeps the old copy off the new data. */
+static void revoke_case(const char *mkfs_opts)
+{
+    printf("-- revoke, mke2fs %s\n", mkfs_opts);
+    const char *base = path("r.img"), *a = path("ra.img"), *b = path("rb.img");
+    CHECK_EQ(0, sh("mke2fs -q -F -t ext4 %s %s 64M >/dev/null 2>&1", mkfs_opts, base));
+    CHECK_EQ(0, host_blk_attach("vda", base));
+    ext2_filsys fs = mount_rw("vda");
+    if (!fs)
+        return;
+    uint32_t bs = fs->blocksize;
+    char *old = malloc(bs), *new = malloc(bs);
+    memset(old, 'o', bs);
+    memset(new, 'n', bs);
+    ext2_ino_t ino = make_file(fs, "r.txt", old, bs, 0);
+    CHECK_EQ(0, libos_ext4_commit(fs));
+    unsigned long pstart = libos_ext4_last_commit.start, pseq = libos_ext4_last_commit.seq;
+    blk64_t p = 0;
+    CHECK_EQ(0, ext2fs_bmap2(fs, ino, NULL, NULL, 0, 0, NULL, &p));
+    CHECK_EQ(0, libos_ext4io_write_data(fs->io, p, 1, new));
+    make_file(fs, "s.txt", "s\n", 2, 0);
+    libos_ext4_test_crash_after_commit = 1;
+    CHECK_EQ(0, libos_ext4_commit(fs));
+    CHECK_EQ(pseq + 1, libos_ext4_last_commit.seq);
+    crash(fs, "vda");
+    /* the journal superblock as before the last commit */
+    ext2_filsys ro;
+    CHECK_EQ(0, host_blk_attach("vda", base));
+    CHECK_EQ(0, ext2fs_open2("vda", NULL, EXT2_FLAG_64BITS, 0, 0, libos_ext4_io_manager, &ro));
+    blk64_t jsb = 0;
+    CHECK_EQ(0, ext2fs_bmap2(ro, ro->super->s_journal_inum, NULL, NULL, 0, 0, NULL, &jsb));
+    ext2fs_close_free(&ro);
+    host_blk_detach("vda");
+    FILE *f = fopen(base, "r+b");
+    uint8_t *sb = malloc(bs);
+    CHECK_EQ(0, fseeko(f, (off_t)(jsb * bs), SEEK_SET));
+    CHECK_EQ(bs, fread(sb, 1, bs, f));
+    uint32_t v[2] = {(uint32_t)pseq, (uint32_t)pstart};
+    for (int i = 0; i < 2; i++) /* s_sequence at 0x18, s_start at 0x1c, big-endian */
+        for (int k = 0; k < 4; k++)
+            sb[0x18 + 4 * i + k] = (uint8_t)(v[i] >> (24 - 8 * k));
+    if (sb[0x28 + 3] & 0x18) { /* csum v2/v3: the superblock checksum, crc32c at 0xfc */
+        memset(sb + 0xfc, 0, 4);
+        uint32_t c = ext2fs_crc32c_le(~0u, sb, 1024);
+        for (int k = 0; k < 4; k++)
+            sb[0xfc + k] = (uint8_t)(c >> (24 - 8 * k));
+    }
+    CHECK_EQ(0, fseeko(f, (off_t)(jsb * bs), SEEK_SET));
+    CHECK_EQ(bs, fwrite(sb, 1, bs, f));
+    fclose(f);
+    free(sb);
+    CHECK_EQ(0, sh("cp %s %s && cp %s %s", base, a, base, b));
+    int rc = sh("e2fsck -fy %s >%s.fix 2>&1", a, a);
+    CHECK(rc == 0 || rc == 1);
+    CHECK(fsck_clean(a));
+    CHECK(cat_is(a, "r.txt", new, bs));
+    CHECK(cat_is(a, "s.txt", "s\n", 2));
+    CHECK_EQ(0, host_blk_attach("vdb", b));
+    CHECK_EQ(0, libos_ext4_recover("vdb"));
+    host_blk_detach("vdb");
+    CHECK(fsck_clean(b));
+    CHECK(cat_is(b, "r.txt", new, bs));
+    CHECK(cat_is(b, "s.txt", "s\n", 2));
+    free(old);
+    free(new);
+}
+
 static int read_raw(const char *img, uint64_t blk, uint32_t bs, void *buf)
 {
     FILE *f = fopen(img, "rb");
@@ -327,18 +397,34 @@ static void normal_case(const char *mkfs_opts)
     CHECK_EQ(0, libos_ext4_commit(fs));
     CHECK_EQ(0, n->writes - w0);
     /* Many small commits wrap the log. */
-    for (int i = 0; i < 300; i++) {
+    int wrapped = 0;
+    for (int i = 0; i < 700; i++) {
         char nm[32];
+        unsigned long before = libos_ext4_last_commit.start;
         snprintf(nm, sizeof nm, "f%03d", i);
         make_file(fs, nm, nm, strlen(nm), 0);
         CHECK_EQ(0, libos_ext4_commit(fs));
+        wrapped += libos_ext4_last_commit.start < before;
     }
+    CHECK(wrapped > 0);
+    /* and a crash after the wrap replays */
+    make_file(fs, "last.txt", hello, sizeof hello - 1, 0);
+    libos_ext4_test_crash_after_commit = 1;
+    CHECK_EQ(0, libos_ext4_commit(fs));
+    crash(fs, "vda");
+    CHECK(!exists(img, "last.txt"));
+    CHECK_EQ(0, host_blk_attach("vda", img));
+    CHECK_EQ(0, libos_ext4_recover("vda"));
+    fs = mount_rw("vda");
+    if (!fs)
+        return;
     unmount(fs, "vda");
     CHECK(fsck_clean(img));
     CHECK(sh("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img) != 0);
     CHECK(cat_is(img, "small.txt", hello, sizeof hello - 1));
     CHECK(cat_is(img, "big.bin", buf, big));
-    CHECK(cat_is(img, "f299", "f299", 4));
+    CHECK(cat_is(img, "f699", "f699", 4));
+    CHECK(cat_is(img, "last.txt", hello, sizeof hello - 1));
     free(buf);
 }
 
@@ -354,6 +440,8 @@ int main(void)
     for (unsigned c = 0; c < sizeof configs / sizeof *configs; c++)
         for (int torn = 0; torn < 3; torn++)
             crash_case(configs[c], torn);
+    revoke_case("");
+    revoke_case("-b 1024 -O ^metadata_csum,^64bit");
     debugfs_case("", "-c -v 3");
     debugfs_case("-b 1024 -O ^metadata_csum", "");
     debugfs_case("-O ^64bit", "-c -v 2");
