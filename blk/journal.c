@@ -785,6 +785,9 @@ static struct journal *attached(ext2_filsys fs)
 /* libext2fs's in-memory superblock, descriptors and bitmaps into the cache. */
 static int flush_fs(ext2_filsys fs)
 {
+    /* Nothing of it changed: no flush (it would only move s_wtime, a block to journal). */
+    if (!(fs->flags & (EXT2_FLAG_DIRTY | EXT2_FLAG_BB_DIRTY | EXT2_FLAG_IB_DIRTY)))
+        return 0;
     int saved = fs->flags;
     fs->flags |= EXT2_FLAG_MASTER_SB_ONLY;
     errcode_t e = ext2fs_flush2(fs, EXT2_FLAG_FLUSH_NO_SYNC);

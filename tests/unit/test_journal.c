@@ -394,8 +394,25 @@ static void normal_case(const char *mkfs_opts)
     CHECK(n->writes - w0 < 40);
     /* Nothing changed: a commit writes nothing but flushes once. */
     w0 = n->writes;
+    f0 = n->flushes;
+    sleep(1); /* a new second: s_wtime would change if the superblock were flushed */
     CHECK_EQ(0, libos_ext4_commit(fs));
     CHECK_EQ(0, n->writes - w0);
+    CHECK_EQ(1, n->flushes - f0);
+    /* Data overwritten in place (fdatasync's case): the data, one flush, no transaction. */
+    blk64_t pb = 0;
+    ext2_ino_t bino;
+    CHECK_EQ(0, ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, "big.bin", &bino));
+    CHECK_EQ(0, ext2fs_bmap2(fs, bino, NULL, NULL, 0, 5, NULL, &pb));
+    memset(buf + 5 * fs->blocksize, 0x5a, fs->blocksize);
+    CHECK_EQ(0, libos_ext4io_write_data(fs->io, pb, 1, buf + 5 * fs->blocksize));
+    w0 = n->writes;
+    f0 = n->flushes;
+    CHECK_EQ(0, libos_ext4_commit(fs));
+    printf("figure: one data block overwritten + commit: %lu device writes, %lu flushes\n",
+           n->writes - w0, n->flushes - f0);
+    CHECK_EQ(1, n->writes - w0);
+    CHECK_EQ(1, n->flushes - f0);
     /* Many small commits wrap the log. */
     int wrapped = 0;
     for (int i = 0; i < 700; i++) {
