@@ -223,7 +223,7 @@ static void journal_free(struct journal *j)
 }
 
 /* Find and check the journal of fs: map the inode's blocks, read its superblock. who names the
- * caller in error lines. */
+ * caller in error lines (NULL: no line). */
 static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
 {
     struct ext2_super_block *s = fs->super;
@@ -231,8 +231,9 @@ static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
     if (!ext2fs_has_feature_journal(s))
         return 0;
     if (s->s_journal_inum == 0 || ext2fs_has_feature_journal_dev(s)) {
-        printf("ext4: %s: %s: the journal is on another device (external journals are not "
-               "supported)\n", who, fs->device_name);
+        if (who)
+            printf("libos: ext4: %s: %s: the journal is on another device (external journals are not "
+                   "supported)\n", fs->device_name, who);
         return -EINVAL;
     }
     struct journal *j = calloc(1, sizeof *j);
@@ -245,8 +246,9 @@ static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
     errcode_t e = ext2fs_read_inode(fs, s->s_journal_inum, &inode);
     uint64_t nblk = e ? 0 : EXT2_I_SIZE(&inode) / j->bs;
     if (e || nblk < 1024 || nblk > (1u << 30) || !j->bc) {
-        printf("ext4: %s: %s: the journal inode %u is unusable\n", who, fs->device_name,
-               s->s_journal_inum);
+        if (who)
+            printf("libos: ext4: %s: %s: the journal inode %u is unusable\n", fs->device_name, who,
+                   s->s_journal_inum);
         journal_free(j);
         return -EINVAL;
     }
@@ -255,8 +257,9 @@ static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
         blk64_t p = 0;
         e = ext2fs_bmap2(fs, s->s_journal_inum, &inode, NULL, 0, l, NULL, &p);
         if (e || !p || p >= ext2fs_blocks_count(s)) {
-            printf("ext4: %s: %s: journal block %llu is not mapped\n", who, fs->device_name,
-                   (unsigned long long)l);
+            if (who)
+                printf("libos: ext4: %s: %s: journal block %llu is not mapped\n", fs->device_name, who,
+                       (unsigned long long)l);
             journal_free(j);
             return -EINVAL;
         }
@@ -312,7 +315,8 @@ static int journal_load(ext2_filsys fs, struct journal **out, const char *who)
         }
     }
     if (bad) {
-        printf("ext4: %s: %s: unusable journal: %s\n", who, fs->device_name, bad);
+        if (who)
+            printf("libos: ext4: %s: %s: unusable journal: %s\n", fs->device_name, who, bad);
         journal_free(j);
         return -EINVAL;
     }
@@ -413,11 +417,11 @@ static int pass(struct journal *j, int which, uint32_t *end, unsigned long *repl
                     else if (j->csum == 2)
                         ok = (block_csum(j, seq, data) & 0xffff) == get16(t + 4);
                     if (!ok) {
-                        printf("ext4: recover: %s: block %llu of transaction %u has a bad "
+                        printf("libos: ext4: %s: recover: block %llu of transaction %u has a bad "
                                "checksum, not replayed\n", j->fs->device_name,
                                (unsigned long long)home, seq);
                     } else if (home >= ext2fs_blocks_count(j->fs->super)) {
-                        printf("ext4: recover: %s: transaction %u names block %llu, past the "
+                        printf("libos: ext4: %s: recover: transaction %u names block %llu, past the "
                                "end\n", j->fs->device_name, seq, (unsigned long long)home);
                     } else {
                         if (flags & TF_ESCAPE)
@@ -505,14 +509,18 @@ static int write_jsb(struct journal *j, uint32_t start, uint32_t seq)
 
 int libos_ext4_recover(const char *disk)
 {
+    /* A file system that does not open, or a journal that cannot be read while the file system
+     * does not say it needs recovery, is the mount's to report (its open fails, or the journal's
+     * start does): nothing to replay here. */
     ext2_filsys fs;
     errcode_t e = ext2fs_open2(disk, NULL, EXT2_FLAG_64BITS, 0, 0, libos_ext4_io_manager, &fs);
-    if (e) {
-        printf("ext4: recover: %s: cannot open: %s\n", disk, error_message(e));
-        return e == ENOENT ? -ENOENT : -EINVAL;
-    }
+    if (e)
+        return 0;
     struct journal *j;
-    int rc = journal_load(fs, &j, "recover");
+    int needs = ext2fs_has_feature_journal_needs_recovery(fs->super);
+    int rc = journal_load(fs, &j, needs ? "recover" : NULL);
+    if (!needs)
+        rc = 0;
     if (rc || !j)
         goto out;
     if (!ext2fs_has_feature_journal_needs_recovery(fs->super) && !get32(j->sb + JSB_START))
@@ -528,7 +536,7 @@ int libos_ext4_recover(const char *disk)
         memset(&rt, 0, sizeof rt);
         if (rc)
             goto out;
-        printf("ext4: recover: %s: replayed %u transaction(s), %lu block(s)\n", disk,
+        printf("libos: ext4: %s: recover: replayed %u transaction(s), %lu block(s)\n", disk,
                end - get32(j->sb + JSB_SEQUENCE), replayed);
     }
     /* Home blocks durable, then the journal empty (the next sequence skips any torn one's), then
@@ -643,7 +651,7 @@ static int commit_meta(struct journal *j)
     uint32_t nrev = nr ? (uint32_t)((nr + per_rev - 1) / per_rev) : 0;
     uint32_t total = ndesc + (uint32_t)n + nrev + 1, logsize = j->maxlen - j->first;
     if (total > logsize / 2) {
-        printf("ext4: commit: %s: a transaction of %u blocks does not fit the journal (%u "
+        printf("libos: ext4: %s: commit: a transaction of %u blocks does not fit the journal (%u "
                "blocks)\n", j->fs->device_name, total, logsize);
         free(v);
         return -EFBIG;
@@ -804,7 +812,7 @@ int libos_ext4_journal_start(ext2_filsys fs)
     if (rc || !j)
         return rc;
     if (get32(j->sb + JSB_START)) {
-        printf("ext4: mount: %s: the journal needs recovery (libos_ext4_recover first)\n",
+        printf("libos: ext4: %s: mount: the journal needs recovery (libos_ext4_recover first)\n",
                fs->device_name);
         journal_free(j);
         return -EINVAL;
