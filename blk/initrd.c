@@ -27,6 +27,9 @@ static int canonical(const char *p)
     }
 }
 
+/* libos.initrd=/path: checked when the initrd is mounted, below. */
+LIBOS_PARAM_CLAIM(initrd_claim, "libos.initrd=", libos_param_any);
+
 void libos_initrd_init(void)
 {
     const struct libos_boot_info *bi = &libos_boot_info;

@@ -87,7 +87,29 @@ function(libos_add_libos_target)
     "$<LINK_GROUP:RESCAN,${archives},${newlib}/libc.a,${newlib}/libm.a,${LIBOS_LIBGCC}>")
 endfunction()
 
-# libos_add_executable(<name> <sources>... [DEVICES <device>...])
+# _libos_size(<var> <target> <option> <size>): <size> ("8M", "256K", "1G", "65536") in bytes, from
+# 16K to 64G (what libos.stack= accepts too); anything else stops the configure with a reason.
+function(_libos_size var target option size)
+  if(NOT size MATCHES "^([0-9]+)([KkMmGg]?)$")
+    message(FATAL_ERROR "libos_add_executable(${target}): ${option} '${size}' is not a size (bytes, or a number with K, M or G)")
+  endif()
+  set(n ${CMAKE_MATCH_1})
+  string(TOUPPER "${CMAKE_MATCH_2}" unit)
+  if(unit STREQUAL "K")
+    math(EXPR n "${n} * 1024")
+  elseif(unit STREQUAL "M")
+    math(EXPR n "${n} * 1024 * 1024")
+  elseif(unit STREQUAL "G")
+    math(EXPR n "${n} * 1024 * 1024 * 1024")
+  endif()
+  if(n LESS 16384 OR n GREATER 68719476736)
+    message(FATAL_ERROR "libos_add_executable(${target}): ${option} ${size} is out of range (16K to 64G)")
+  endif()
+  set(${var} ${n} PARENT_SCOPE)
+endfunction()
+
+# libos_add_executable(<name> <sources>... [DEVICES <device>...] [STACK_SIZE <size>]
+#                      [THREAD_STACK_SIZE <size>])
 # Builds <name>.elf, a bootable image of the application, and a target run-<name> that boots it.
 # All libos libraries and newlib are offered to the linker as one group; it takes only the objects
 # the application references (directly or through newlib), and --gc-sections drops the rest.
@@ -95,13 +117,39 @@ endfunction()
 # through open(), later): each becomes a linker -u reference to the driver's init, which the
 # start-up sequence then calls through its weak reference. Known devices: blk (virtio disks, also
 # as /dev/vda, ...), tmpfs (a RAM file system at /tmp), initrd (the -initrd's cpio archive as a
-# read-only file system at /, or at libos.initrd=/path).
+# read-only file system at /, or at libos.initrd=/path), net (virtio-net NICs with lwIP, configured
+# by net.* words or DHCP at boot: docs/networking.md), ext4 (the disks' ext2/3/4 file systems,
+# mounted where libos.mount=DISK:/PATH words on the command line say; implies blk).
+#
+# STACK_SIZE <size> is main's stack (default 8M, as on Linux) and THREAD_STACK_SIZE <size> a new
+# thread's default (default 8M); a size is bytes or a number with K, M or G. Stacks cost only
+# the pages they touch (docs/threads.md); the command line's libos.stack= and
+# libos.thread_stack= override both at boot. A STACK_SIZE of at most 64K runs main on the boot
+# stack (64 KiB, in the image): the image then carries no code for growing stacks unless it has
+# threads, which is how hello keeps its size goals.
 function(libos_add_executable name)
-  cmake_parse_arguments(arg "" "" "DEVICES" ${ARGN})
+  cmake_parse_arguments(arg "" "STACK_SIZE;THREAD_STACK_SIZE" "DEVICES" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+  if(NOT DEFINED arg_STACK_SIZE)
+    set(arg_STACK_SIZE 8M)
+  endif()
+  _libos_size(stack_bytes "${name}" STACK_SIZE "${arg_STACK_SIZE}")
   set(name_c ${CMAKE_CURRENT_BINARY_DIR}/${name}.libos-name.c)
-  file(GENERATE OUTPUT ${name_c} CONTENT "const char libos_app_name[] = \"${name}\";\n")
+  set(generated "const char libos_app_name[] = \"${name}\";\n")
+  if(stack_bytes GREATER 65536)
+    # main runs on a stack of the stack area: the start sequence's call to main reaches
+    # __wrap_main (libos/mm/stack_entry.S), which switches to it.
+    string(APPEND generated "const unsigned long libos_app_stack_size = ${stack_bytes}ul;\n")
+  endif()
+  if(DEFINED arg_THREAD_STACK_SIZE)
+    _libos_size(thread_bytes "${name}" THREAD_STACK_SIZE "${arg_THREAD_STACK_SIZE}")
+    string(APPEND generated "const unsigned long libos_app_thread_stack_size = ${thread_bytes}ul;\n")
+  endif()
+  file(GENERATE OUTPUT ${name_c} CONTENT "${generated}")
   add_executable(${name} ${arg_UNPARSED_ARGUMENTS} ${name_c})
+  if(stack_bytes GREATER 65536)
+    target_link_options(${name} PRIVATE -Wl,--wrap=main)
+  endif()
   foreach(device ${arg_DEVICES})
     if(device STREQUAL "blk")
       target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init)
@@ -109,8 +157,12 @@ function(libos_add_executable name)
       target_link_options(${name} PRIVATE -Wl,-u,libos_tmpfs_init)
     elseif(device STREQUAL "initrd")
       target_link_options(${name} PRIVATE -Wl,-u,libos_initrd_init)
+    elseif(device STREQUAL "net")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_net_init)
+    elseif(device STREQUAL "ext4")
+      target_link_options(${name} PRIVATE -Wl,-u,libos_blk_init -Wl,-u,libos_ext4_init)
     else()
-      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd)")
+      message(FATAL_ERROR "libos_add_executable(${name}): unknown device '${device}' (known: blk, tmpfs, initrd, net, ext4)")
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")

@@ -95,32 +95,51 @@ const char *libos_boot_param(const char *name, unsigned index)
     return NULL;
 }
 
+const char *libos_boot_param_word(const char *prefix, unsigned index)
+{
+    size_t n = strlen(prefix);
+    for (char **p = params; p && *p; p++)
+        if (strncmp(*p, prefix, n) == 0 && index-- == 0)
+            return *p;
+    return NULL;
+}
+
 /*
- * Kernel parameters: libos.* words are ours and each must be known. Every other word must carry a
- * prefix that a layer of this image claims, so that a typo is refused, never dropped; today that
- * is only virtio_mmio., which microvm appends itself. A layer that takes words of its own (net.,
- * blk.) claims its prefix here, behind its weak init, and checks its words itself.
- * libos.initrd=/path is accepted here and checked by the initrd file system (libos::blk), which
- * mounts the archive there; an image without it ignores the word.
- * The comparisons read the options' prefixes out of the list the one message prints, and both
- * kinds of bad word share that message: every image carries this code (hello has no bytes to
- * spare), and a second copy of the names, or a second message, would cost some.
+ * Kernel parameters: libos.verbose= is this layer's; every other word must begin with a prefix
+ * that a layer of this image claims (LIBOS_PARAM_CLAIM in libos/boot.h: virtio_mmio., which
+ * microvm appends itself, below; libos.initrd= by the initrd, net. by libos::net, libos.stack= by
+ * mm's growing stacks, ...), so that a typo, or a word for a layer the image lacks, is refused,
+ * never dropped. The refusal lists what the image claims.
  */
-#define KNOWN_OPTIONS "libos.verbose=0|1, libos.initrd=/path" /* a literal: merged, unaligned */
-#define VERBOSE_PREFIX KNOWN_OPTIONS         /* "libos.verbose=" */
-#define INITRD_PREFIX (KNOWN_OPTIONS + 19)   /* "libos.initrd=/" */
+void libos_param_any(const char *word) { (void)word; }
+LIBOS_PARAM_CLAIM(mmio_words_claim, "virtio_mmio.", libos_param_any);
+extern const struct libos_param_claim __libos_params_start[], __libos_params_end[];
 
 static void apply_libos_params(void)
 {
     for (char **p = params; *p; p++) {
         const char *w = *p;
-        if (strncmp(w, "virtio_mmio.", 12) == 0 || strncmp(w, INITRD_PREFIX, 14) == 0)
+        const struct libos_param_claim *c = __libos_params_start;
+        for (; c < __libos_params_end; c++) { /* does w begin with c->prefix? */
+            const char *a = w, *b = c->prefix;
+            while (*b && *a == *b)
+                a++, b++;
+            if (!*b)
+                break;
+        }
+        if (c < __libos_params_end) {
+            c->check(w);
             continue;
-        if (strncmp(w, VERBOSE_PREFIX, 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
+        }
+        if (strncmp(w, "libos.verbose=", 14) == 0 && (w[14] | 1) == '1' && !w[15]) {
             verbose = w[14] - '0'; /* '0' or '1' */
             continue;
         }
-        boot_failed("unknown parameter '%s' (this image knows %s and the prefix virtio_mmio.)", w, KNOWN_OPTIONS);
+        libos_printk("libos: boot failed: unknown parameter '%s' (known: libos.verbose=0|1", w);
+        for (c = __libos_params_start; c < __libos_params_end; c++)
+            libos_printk(", %s*", c->prefix);
+        libos_printk(")\n");
+        libos_exit(LIBOS_EXIT_PANIC);
     }
 }
 

@@ -262,7 +262,7 @@ struct libos_thread *libos_thread_create(void (*entry)(void *), void *arg, size_
     if (!mem)
         return NULL;
     struct libos_thread *t = &mem->t;
-    size_t size = stack_size ? stack_size : LIBOS_THREAD_STACK_SIZE;
+    size_t size = stack_size ? stack_size : libos_stack_thread_default();
     t->stack = libos_stack_alloc(size);
     if (!t->stack) {
         free(mem);

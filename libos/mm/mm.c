@@ -24,6 +24,9 @@ static struct libos_range free_ram[LIBOS_MEMMAP_MAX + 8];
 static size_t nfree;
 static size_t heap_region;                      /* index into free_ram */
 static uintptr_t heap_start, heap_brk, heap_end; /* pages are taken from heap_end downwards */
+static size_t pages_taken;                      /* from heap_end, for tables and stacks */
+static void *free_frames;                       /* the frame pool's free list (see below) */
+static size_t nfree_frames;
 static uint64_t ram_top;
 
 static uint64_t align_up(uint64_t v) { return (v + PAGE - 1) & ~(uint64_t)(PAGE - 1); }
@@ -145,14 +148,58 @@ size_t libos_heap_used(void) { return heap_brk - heap_start; }
 
 void *libos_pt_frame_alloc(size_t n)
 {
-    /* From the top of the heap region, mapped writable (see map.c for why). XXX: a stray write to
-     * one of these tables is not caught; they lie at the top of RAM, far from NULL. */
+    /* From the top of the heap region, mapped writable (see map.c for why), or one from the
+     * frame pool. XXX: a stray write to one of these tables is not caught; they lie at the top
+     * of RAM, far from NULL. */
+    void *f = free_frames; /* popped without a call: a stack fault in between could empty it */
+    if (n == 1 && f) {
+        free_frames = *(void **)f;
+        nfree_frames--;
+        return memset(f, 0, PAGE);
+    }
     if (n * PAGE > heap_end - heap_brk)
         return NULL;
     heap_end -= n * PAGE;
     free_ram[heap_region].end = heap_end;
+    pages_taken += n;
     memset((void *)heap_end, 0, n * PAGE);
     return (void *)heap_end;
+}
+
+/*
+ * The frame pool: single pages for stacks that grow on demand (stack.c). Never malloc: a stack
+ * may fault inside malloc. Freed frames go on a list threaded through the frames themselves
+ * (RAM is identity-mapped and writable); new ones come from the top of the heap region, as page
+ * tables do, so the heap and the stacks share one budget. Not zeroed: a stack's contents are
+ * indeterminate anyway. Each free frame holds the next one's address.
+ */
+
+void *libos_frame_alloc(void)
+{
+    void *f = free_frames;
+    if (f) {
+        free_frames = *(void **)f;
+        nfree_frames--;
+        return f;
+    }
+    if (heap_end - heap_brk < PAGE)
+        return NULL;
+    heap_end -= PAGE;
+    free_ram[heap_region].end = heap_end;
+    pages_taken++;
+    return (void *)heap_end;
+}
+
+void libos_frame_free(void *frame)
+{
+    *(void **)frame = free_frames;
+    free_frames = frame;
+    nfree_frames++;
+}
+
+size_t libos_mm_pages_used(void)
+{
+    return (pages_taken - nfree_frames) * PAGE;
 }
 
 const char *libos_fault_describe(uintptr_t addr)

@@ -13,4 +13,11 @@ extern struct libos_pt libos_kernel_pt;
  */
 void *libos_pt_frame_alloc(size_t n);
 
+/*
+ * One 4 KiB frame for a stack page (not zeroed), or NULL when RAM is exhausted; and giving one
+ * back. Neither uses malloc: both run in the page-fault handler, which may interrupt malloc.
+ */
+void *libos_frame_alloc(void);
+void libos_frame_free(void *frame);
+
 #endif

@@ -72,6 +72,10 @@ int libos_pt_copy_table(struct libos_pt *pt, uint64_t va);
  * when no table reaches it. */
 uint64_t *libos_pt_slot(const struct libos_pt *pt, uint64_t va);
 
+/* Where the entry for va's 2 MiB region is in its page directory (a large page or a page
+ * table's address), present or not; NULL when no page directory reaches it. */
+uint64_t *libos_pt_pde(const struct libos_pt *pt, uint64_t va);
+
 /* The raw leaf entry for va, present or not (0 when no table reaches it). */
 uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va);
 

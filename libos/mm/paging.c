@@ -129,6 +129,17 @@ uint64_t *libos_pt_slot(const struct libos_pt *pt, uint64_t va)
     return slot;
 }
 
+uint64_t *libos_pt_pde(const struct libos_pt *pt, uint64_t va)
+{
+    uint64_t *slot = &pt->root[index_at(va, 3)];
+    for (int level = 2; level >= 1; level--) {
+        if (!(*slot & PTE_PRESENT) || (*slot & PTE_LARGE))
+            return NULL;
+        slot = &table_of(*slot)[index_at(va, level)];
+    }
+    return slot;
+}
+
 uint64_t libos_pt_entry(const struct libos_pt *pt, uint64_t va)
 {
     uint64_t *slot = libos_pt_slot(pt, va);

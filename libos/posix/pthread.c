@@ -7,6 +7,7 @@
 #include "pthread_impl.h"
 
 #include <libos/boot.h>
+#include <libos/mm.h>
 #include <libos/sched.h>
 
 #include <errno.h>
@@ -45,7 +46,7 @@ int pthread_equal(pthread_t a, pthread_t b) { return a == b; }
 
 int pthread_attr_init(pthread_attr_t *a)
 {
-    *a = (pthread_attr_t){.is_initialized = 1, .stacksize = LIBOS_THREAD_STACK_SIZE,
+    *a = (pthread_attr_t){.is_initialized = 1, .stacksize = libos_stack_thread_default(),
                           .detachstate = PTHREAD_CREATE_JOINABLE,
                           .inheritsched = PTHREAD_INHERIT_SCHED};
     return 0;

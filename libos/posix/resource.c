@@ -26,7 +26,7 @@ static rlim_t machine_limit(int resource)
 {
     switch (resource) {
     case RLIMIT_STACK:
-        return LIBOS_MAIN_STACK_SIZE;
+        return libos_stack_main_size(); /* what main runs on: STACK_SIZE, libos.stack= */
     case RLIMIT_NOFILE:
         return LIBOS_FD_MAX;
     case RLIMIT_AS:

@@ -19,7 +19,9 @@ extern int main(int argc, char **argv, char **envp);
 void libos_sched_init(void) __attribute__((weak)); /* libos::core's scheduler, when linked */
 void libos_blk_init(void) __attribute__((weak));   /* libos::blk (DEVICES blk), when linked */
 void libos_initrd_init(void) __attribute__((weak)); /* libos::blk's initrd (DEVICES initrd) */
+void libos_net_init(void) __attribute__((weak));    /* libos::net (DEVICES net), when linked */
 #pragma weak libos_tmpfs_init                       /* /tmp, when the app names tmpfs */
+void libos_ext4_init(void) __attribute__((weak));   /* libos::ext4's mounts (DEVICES ext4) */
 
 static void print_summary(int argc)
 {
@@ -59,6 +61,10 @@ _Noreturn void libos_boot_main(uintptr_t start_info)
         libos_initrd_init();              /* the -initrd's files at / (or libos.initrd=) */
     if (libos_tmpfs_init)
         libos_tmpfs_init();               /* /tmp in RAM */
+    if (libos_net_init)
+        libos_net_init();                 /* lwIP, NICs eth0, ...: net.* words or DHCP */
+    if (libos_ext4_init)
+        libos_ext4_init();                /* libos.mount=vda:/data: ext4 on the disks */
     run_constructors();
     libos_boot_info.tsc_main = x86_rdtsc();
     exit(main(argc, argv, envp));

@@ -36,6 +36,7 @@
 
 #pragma weak libos_wait
 #pragma weak libos_wake_all
+#pragma weak libos_file_notify
 #pragma weak libos_irq_alloc
 #pragma weak libos_irq_route_isa
 
@@ -53,7 +54,8 @@ static void input_arrived(void *arg)
     (void)arg;
     libos_console_input_irq(0); /* the data stays in the UART until a reader takes it */
     libos_wake_all(&readers);
-    libos_vfs_wake();
+    if (libos_console_file.watchers) /* then ready.c is linked: only it makes watches */
+        libos_file_notify(&libos_console_file, POLLIN);
 }
 
 /* The first read or poll: learn the mode and, when relayed, let the runner start sending. */
@@ -101,14 +103,17 @@ static ssize_t console_read(struct libos_file *f, void *buf, size_t n)
         }
         if (got || n == 0 || libos_console_at_end)
             return (ssize_t)got;
+        /* Nothing to read: the next byte interrupts, also when this read does not wait for it
+         * (an edge-triggered epoll on the console hears of it then). */
+        int can_block = libos_console_can_block();
+        if (can_block)
+            libos_console_input_irq(1);
         if (f->flags & O_NONBLOCK)
             return -EAGAIN;
-        if (libos_console_can_block()) {
-            libos_console_input_irq(1);
+        if (can_block)
             libos_wait(&readers, 0);
-        } else {
+        else
             x86_pause();
-        }
     }
 }
 

@@ -30,17 +30,9 @@ static uintptr_t fd_static[3] = {(uintptr_t)&libos_console_file, (uintptr_t)&lib
 static uintptr_t *fdt = fd_static;
 static int fd_cap = 3; /* the first fd opened grows the table to FD_FIRST on the heap */
 
-/* Threads in poll() wait here (poll.c). The wake-up is in this file, which every image has,
- * and the scheduler is a weak reference: an image without threads has no pollers to wake, and
- * does not carry the scheduler for this. */
-#pragma weak libos_wake_all
-struct libos_waitq libos_vfs_pollers = LIBOS_WAITQ_INIT("poll or select", 1);
-
-void libos_vfs_wake(void)
-{
-    if (!libos_waitq_empty(&libos_vfs_pollers))
-        libos_wake_all(&libos_vfs_pollers);
-}
+/* ready.c, linked with poll, select, epoll and pipes: only it makes watches, so a file with
+ * watchers implies it is there. */
+#pragma weak libos_vfs_unwatch_all
 
 struct libos_file *libos_file_new(const struct libos_file_ops *ops, void *priv, int flags)
 {
@@ -55,6 +47,8 @@ void libos_file_put(struct libos_file *f)
 {
     if (--f->refs > 0)
         return;
+    if (f->watchers) /* epoll forgets a file whose last reference goes, as Linux's does */
+        libos_vfs_unwatch_all(f);
     if (f->ops->close)
         f->ops->close(f);
     free(f->path);

@@ -37,6 +37,18 @@ int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs)
     return 0;
 }
 
+int libos_vfs_unmount(const char *path)
+{
+    for (unsigned i = count; i-- > 0;) {
+        if (strcmp(table[i].path, path) == 0) {
+            memmove(&table[i], &table[i + 1], (count - i - 1) * sizeof table[0]);
+            count--;
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
 /* Whether mount m holds path: m's path is path itself or a directory above it. */
 static int holds(const struct mount *m, const char *path)
 {

@@ -24,15 +24,19 @@
 struct pipe {
     size_t head, len; /* data is buf[head .. head + len), wrapping around */
     int readers, writers;
+    struct libos_file *ends[2]; /* the read and the write end's descriptions, NULL once closed */
     struct libos_waitq can_read, can_write;
     char buf[PIPE_SIZE];
 };
 
-static void wake_everyone(struct pipe *p)
+/* Wake the threads blocked in the pipe's read and write, and tell the end's watchers (poll,
+ * select, epoll) what may hold now. */
+static void wake_everyone(struct pipe *p, int end, unsigned events)
 {
     libos_wake_all(&p->can_read);
     libos_wake_all(&p->can_write);
-    libos_vfs_wake();
+    if (p->ends[end])
+        libos_file_notify(p->ends[end], events);
 }
 
 static ssize_t pipe_read(struct libos_file *f, void *buf, size_t n)
@@ -54,7 +58,7 @@ static ssize_t pipe_read(struct libos_file *f, void *buf, size_t n)
         got += chunk;
     }
     if (got)
-        wake_everyone(p);
+        wake_everyone(p, 1, POLLOUT | POLLWRNORM);
     return (ssize_t)got;
 }
 
@@ -75,7 +79,7 @@ static ssize_t pipe_write(struct libos_file *f, const void *buf, size_t n)
             p->buf[(p->head + p->len) % PIPE_SIZE] = ((const char *)buf)[done++];
             p->len++;
         }
-        wake_everyone(p);
+        wake_everyone(p, 0, POLLIN | POLLRDNORM);
     }
     return (ssize_t)done;
 }
@@ -96,9 +100,11 @@ static int pipe_ioctl(struct libos_file *f, unsigned long request, void *arg)
     return 0;
 }
 
-static void release(struct pipe *p)
+/* One end's description is gone: the other end hears POLLERR (no reader) or POLLHUP (no writer). */
+static void release(struct pipe *p, int end)
 {
-    wake_everyone(p);
+    p->ends[end] = NULL;
+    wake_everyone(p, !end, end ? POLLHUP | POLLIN | POLLRDNORM : POLLERR | POLLOUT | POLLWRNORM);
     if (p->readers == 0 && p->writers == 0)
         free(p);
 }
@@ -106,24 +112,25 @@ static void release(struct pipe *p)
 static void close_read_end(struct libos_file *f)
 {
     ((struct pipe *)f->priv)->readers--;
-    release(f->priv);
+    release(f->priv, 0);
 }
 
 static void close_write_end(struct libos_file *f)
 {
     ((struct pipe *)f->priv)->writers--;
-    release(f->priv);
+    release(f->priv, 1);
 }
 
-/* Readable with data or when no writer is left (end of file: POLLHUP); writable with room for
- * PIPE_BUF bytes, or when no reader is left (the write fails at once: POLLERR). Both ends are
- * woken by the other end's activity, so arming needs nothing more. */
+/* Readable with data; POLLHUP once no writer is left (with POLLIN only while data remains, as
+ * on Linux: a read returns 0 then); writable with room for PIPE_BUF bytes, or when no reader is
+ * left (the write fails at once: POLLERR). Each end is notified by the other end's activity,
+ * always, so arming needs nothing more. */
 static short poll_read_end(struct libos_file *f, short events, int arm)
 {
     struct pipe *p = f->priv;
     (void)arm;
     short r = p->writers == 0 ? POLLHUP : 0;
-    if (p->len > 0 || p->writers == 0)
+    if (p->len > 0)
         r |= events & (POLLIN | POLLRDNORM);
     return r;
 }
@@ -161,6 +168,8 @@ int libos_vfs_pipe(int fds[2], int flags)
         return -ENFILE;
     }
     p->readers = p->writers = 1;
+    p->ends[0] = rf;
+    p->ends[1] = wf;
     int r = libos_fd_install(rf, flags); /* on failure it released rf */
     if (r < 0) {
         libos_file_put(wf);

@@ -5,8 +5,9 @@
 #include <libos/sched.h>
 #include <libos/vfs.h>
 
-/* Where poll() waits (file.c, so that the wake-up needs no poll.c). */
-extern struct libos_waitq libos_vfs_pollers;
+/* Every watch of a file whose last reference goes hears LIBOS_POLL_CLOSED (ready.c; file.c
+ * calls it weakly, only when the file has watches). */
+void libos_vfs_unwatch_all(struct libos_file *f);
 
 /* The console's description (console.c), behind fds 0, 1 and 2 from boot. */
 extern struct libos_file libos_console_file;

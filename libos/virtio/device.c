@@ -7,6 +7,7 @@
 #include "virtio_impl.h"
 
 #include <libos/boot.h>
+#include <libos/mm.h>
 #include <libos/x86.h>
 
 #include <errno.h>
@@ -175,3 +176,6 @@ void virtio_fail(struct virtio_dev *d)
 {
     d->ops->set_status(d, d->ops->get_status(d) | VIRTIO_STATUS_FAILED);
 }
+
+/* Buffers on a stack of the stack area are not identity-mapped (virtqueue.c). */
+uint64_t virtio_dma_addr(const void *buf, uint32_t len) { return libos_mm_dma_addr(buf, len); }

@@ -52,6 +52,7 @@ struct virtio_vq {
     struct virtq_used *used;      /* 4-aligned */
     struct virtq_desc *indirect;  /* max_chain entries per head, or NULL: plain chains */
     void **tokens;                /* by head descriptor; NULL when free */
+    struct virtq_bounce **bounce; /* by head: copies of buffers the device cannot reach (lazy) */
     uint16_t free_head, num_free; /* free descriptors, linked through next */
     uint16_t avail_idx;           /* our copy of avail->idx (the device never writes it) */
     uint16_t kicked_idx;          /* avail_idx when the device was last considered for a kick */
@@ -60,6 +61,15 @@ struct virtio_vq {
     void *notify_arg;
     unsigned index;
 };
+
+/*
+ * The address a device is given for a buffer: the buffer's own by default (identity-mapped
+ * memory, host tests); the kernel's device.c translates buffers on stacks of the stack area,
+ * and returns 0 for one that is not physically contiguous, which virtio_vq_add then copies to a
+ * bounce buffer of its own (copied back, for the buffers the device writes, when the chain comes
+ * back through virtio_vq_get).
+ */
+uint64_t virtio_dma_addr(const void *buf, uint32_t len);
 
 /* Bytes of memory a queue of size entries needs (size a power of 2, at most 32768). */
 size_t virtio_vq_mem_size(unsigned size, unsigned max_chain, int indirect);

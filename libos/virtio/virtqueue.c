@@ -16,6 +16,7 @@
 #include "virtq.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define compiler_barrier() __asm__ volatile("" ::: "memory")
@@ -70,11 +71,59 @@ void virtio_vq_init(struct virtio_vq *q, void *mem, unsigned size, unsigned max_
     /* Interrupts on from the start: used_event 0 and avail->flags 0 (the memory is zeroed). */
 }
 
-static void fill(struct virtq_desc *d, const struct virtio_buf *b, int write)
+__attribute__((weak)) uint64_t virtio_dma_addr(const void *buf, uint32_t len)
 {
-    d->addr = (uint64_t)(uintptr_t)b->addr;
+    (void)len;
+    return (uint64_t)(uintptr_t)buf;
+}
+
+/* A buffer the device cannot reach where it is (see virtio_dma_addr), and its copy. */
+struct virtq_bounce {
+    struct virtq_bounce *next;
+    void *orig;
+    uint32_t len;
+    int write;   /* the device writes it: copied back when the chain returns */
+    char copy[]; /* heap memory: identity-mapped */
+};
+
+static void bounce_free(struct virtq_bounce *b)
+{
+    while (b) {
+        struct virtq_bounce *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* The device address of buffer b of the chain at head, bouncing it when needed; 0 when memory
+ * for the copy is short. Runs in thread context (malloc): the bounce lists of a returned chain
+ * are freed here, when its head is used again, never in virtio_vq_get (interrupt handlers). */
+static uint64_t dma_addr(struct virtio_vq *q, uint16_t head, const struct virtio_buf *b, int write)
+{
+    uint64_t a = virtio_dma_addr(b->addr, b->len);
+    if (a)
+        return a;
+    if (!q->bounce && !(q->bounce = calloc(q->size, sizeof *q->bounce)))
+        return 0;
+    struct virtq_bounce *c = malloc(sizeof *c + b->len);
+    if (!c)
+        return 0;
+    c->orig = (void *)(uintptr_t)b->addr;
+    c->len = b->len;
+    c->write = write;
+    memcpy(c->copy, b->addr, b->len);
+    c->next = q->bounce[head];
+    q->bounce[head] = c;
+    return (uint64_t)(uintptr_t)c->copy;
+}
+
+static int fill(struct virtio_vq *q, uint16_t head, struct virtq_desc *d, const struct virtio_buf *b,
+                int write)
+{
+    d->addr = dma_addr(q, head, b, write);
     d->len = b->len;
     d->flags = write ? VIRTQ_DESC_F_WRITE : 0;
+    return d->addr ? 0 : -ENOMEM;
 }
 
 int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned out, unsigned in,
@@ -88,10 +137,27 @@ int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned o
         return -ENOSPC;
 
     uint16_t head = q->free_head;
+    if (q->bounce && q->bounce[head]) { /* copies of the chain that used this head last */
+        bounce_free(q->bounce[head]);
+        q->bounce[head] = NULL;
+    }
+    /* Translate (and bounce) first, so that a failure leaves the ring as it was. */
+    uint64_t addr[n];
+    for (unsigned i = 0; i < n; i++) {
+        struct virtq_desc d;
+        if (fill(q, head, &d, &bufs[i], i >= out) != 0) {
+            if (q->bounce) {
+                bounce_free(q->bounce[head]);
+                q->bounce[head] = NULL;
+            }
+            return -ENOMEM;
+        }
+        addr[i] = d.addr;
+    }
     if (use_indirect) {
         struct virtq_desc *t = &q->indirect[(size_t)head * q->max_chain];
         for (unsigned i = 0; i < n; i++) {
-            fill(&t[i], &bufs[i], i >= out);
+            t[i] = (struct virtq_desc){addr[i], bufs[i].len, (uint16_t)(i >= out ? VIRTQ_DESC_F_WRITE : 0), 0};
             if (i + 1 < n) {
                 t[i].flags |= VIRTQ_DESC_F_NEXT;
                 t[i].next = (uint16_t)(i + 1);
@@ -107,7 +173,9 @@ int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned o
         uint16_t i = head, last = head;
         for (unsigned k = 0; k < n; k++) {
             struct virtq_desc *d = &q->desc[i];
-            fill(d, &bufs[k], k >= out);
+            d->addr = addr[k];
+            d->len = bufs[k].len;
+            d->flags = k >= out ? VIRTQ_DESC_F_WRITE : 0;
             last = i;
             i = d->next; /* the free list's link, replaced below for all but the last */
             if (k + 1 < n) {
@@ -171,6 +239,10 @@ void *virtio_vq_get(struct virtio_vq *q, uint32_t *len)
     q->num_free = (uint16_t)(q->num_free + n);
     void *token = q->tokens[head];
     q->tokens[head] = NULL;
+    if (q->bounce) /* what the device wrote into copies goes where the driver asked */
+        for (struct virtq_bounce *c = q->bounce[head]; c; c = c->next)
+            if (c->write)
+                memcpy(c->orig, c->copy, c->len);
     if (len)
         *len = e.len;
     return token;

@@ -4,7 +4,7 @@
 usage: tests/bench/size.py [--build-dir DIR] [--app NAME]... [--details]
 
 Reads the Release images made by tests/bench/run (debug info already split into <app>.elf.debug)
-and prints, for each app (default: hello, then sysinfo for contrast):
+and prints, for each app (default: hello, then sysinfo and udpecho, the network, for contrast):
   - the file size of <app>.elf in bytes, and binutils `size` (Berkeley text/data/bss);
   - the image's allocated bytes split by owner: libos (its liblibos_<name>.a archives, plus
     the app-name string libos_add_executable generates), newlib (libc.a, libm.a), libgcc
@@ -202,10 +202,10 @@ def report(build_dir, app, details, goals):
 
 def main():
     p = bl.arg_parser(__doc__)
-    p.add_argument("--app", action="append", help="example app to report (default: hello sysinfo)")
+    p.add_argument("--app", action="append", help="example app to report (default: hello sysinfo udpecho)")
     p.add_argument("--details", action="store_true", help="libos share per library, largest sections")
     a = p.parse_args()
-    apps = a.app or ["hello", "sysinfo"]
+    apps = a.app or ["hello", "sysinfo", "udpecho"]
     bl.heading("1. Image size (Release; debug info split off)")
     for i, app in enumerate(apps):
         if i:

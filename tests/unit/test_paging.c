@@ -218,8 +218,36 @@ static void test_out_of_frames(void)
     CHECK_EQ(0, libos_pt_lookup(&pt, 1 * GiB));
 }
 
+/* The stack area's use: single pages at high addresses mapped to unrelated frames, found through
+ * their page-directory entry (libos_pt_pde) so that an empty page table can be dropped. */
+static void test_stack_area(void)
+{
+    struct pool *p = new_pool(8);
+    struct libos_pt pt = new_pt(p, 1);
+    uint64_t top = 0x7f0000a00000ull, frame = 0x345000;
+    CHECK(libos_pt_pde(&pt, top - 4096) == NULL); /* no PDPT, no PD yet */
+    CHECK_EQ(0, libos_pt_map(&pt, top - 4096, frame, 4096, MAP_W));
+    CHECK_EQ(3, p->used);
+    CHECK_EQ(frame | PTE_PRESENT | PTE_WRITE | PTE_NX, libos_pt_lookup(&pt, top - 4096));
+    CHECK_EQ(0, libos_pt_lookup(&pt, top - 8192)); /* the page below: not mapped yet */
+    uint64_t *pde = libos_pt_pde(&pt, top - 4096);
+    CHECK(pde != NULL);
+    CHECK_EQ((uint64_t)(uintptr_t)p->frames[2] | PTE_PRESENT | PTE_WRITE, *pde); /* the PT */
+    CHECK(libos_pt_pde(&pt, top - 4096 - 2 * MiB) == pde - 1); /* the region below: same PD */
+    /* A guard mark in the gap, then the table dropped: nothing reaches either page any more. */
+    CHECK_EQ(0, libos_pt_map(&pt, top - 1 * MiB, 0, 4096, (unsigned)MAP_GUARD));
+    CHECK_EQ(PTE_GUARD, libos_pt_entry(&pt, top - 1 * MiB));
+    *pde = 0;
+    CHECK_EQ(0, libos_pt_entry(&pt, top - 4096));
+    CHECK(libos_pt_slot(&pt, top - 4096) == NULL);
+    /* A large page's region has a PDE but no table. */
+    CHECK_EQ(0, libos_pt_map(&pt, 4 * MiB, 4 * MiB, 2 * MiB, MAP_W));
+    CHECK(*libos_pt_pde(&pt, 4 * MiB) & PTE_LARGE);
+}
+
 int main(void)
 {
+    test_stack_area();
     test_small_pages();
     test_large_pages();
     test_high_addresses();

@@ -24,6 +24,7 @@ typedef unsigned long nfds_t;
 #define POLLRDBAND 0x080
 #define POLLWRNORM 0x100
 #define POLLWRBAND 0x200
+#define POLLRDHUP 0x2000 /* the peer shut its writing half (sockets) */
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 

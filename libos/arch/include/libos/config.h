@@ -9,8 +9,25 @@
 /* Lowest addresses, never mapped: a NULL pointer, or NULL plus a structure offset, faults. */
 #define LIBOS_NULL_GUARD_SIZE (64 * 1024)
 
-/* Stack of the boot sequence and of main(), in .bss with an unmapped guard page below it. */
+/* The boot stack, in .stacks with an unmapped guard page below it. main() runs on it when the
+ * app asks for at most this much (STACK_SIZE 64K, as hello does); otherwise main runs on a stack
+ * in the stack area below (STACK_SIZE, default 8 MiB, or libos.stack= on the command line). */
 #define LIBOS_MAIN_STACK_SIZE (64 * 1024)
+
+/*
+ * The stack area: virtual addresses outside RAM's identity map where thread stacks (and main's,
+ * see above) live, each in a slot of its own. Only touched pages cost RAM: the page-fault
+ * handler maps them on first touch. Each slot ends 2 MiB-aligned (so a stack's first pages need
+ * one page table of its own) and starts with an unmapped gap of at least LIBOS_STACK_GAP below
+ * the stack: a touch there is a stack overflow. One PML4 entry: 512 GiB.
+ */
+#define LIBOS_STACK_AREA_BASE 0x00007f0000000000ull
+#define LIBOS_STACK_AREA_SIZE (512ull << 30)
+#define LIBOS_STACK_GAP (1024 * 1024)
+
+/* Smallest and largest stack the command line may ask for (libos.stack=, libos.thread_stack=). */
+#define LIBOS_STACK_PARAM_MIN (16 * 1024)
+#define LIBOS_STACK_PARAM_MAX (64ull << 30)
 
 /* Stack that CPU exceptions switch to (IST1), so a stack overflow can still be reported. */
 #define LIBOS_TRAP_STACK_SIZE (16 * 1024)
@@ -33,8 +50,9 @@
 /* Device interrupt vectors (32 and up); each costs an 8-byte entry stub. */
 #define LIBOS_IRQ_VECTORS 32
 
-/* Default stack of a new thread (pthread_attr_setstacksize overrides it). */
-#define LIBOS_THREAD_STACK_SIZE (64 * 1024)
+/* Default stack of a new thread, as on Linux (the app's THREAD_STACK_SIZE, libos.thread_stack=
+ * and pthread_attr_setstacksize override it). Untouched pages cost nothing. */
+#define LIBOS_THREAD_STACK_SIZE (8 * 1024 * 1024)
 
 /* Most fds open at once (the table grows to it as needed); also select()'s FD_SETSIZE. */
 #define LIBOS_FD_MAX 4096
@@ -47,5 +65,15 @@
 
 /* Duration of the TSC calibration against the PIT, when CPUID gives no frequency (microseconds). */
 #define LIBOS_TSC_CALIBRATE_US 5000
+
+/* Network (libos::net): TCP connections open at once, listeners and UDP/raw endpoints. Every lwIP
+ * pool (PCBs, netconns, segments) is sized from it, in .bss of images that link the network. */
+#define LIBOS_NET_MAX_CONNECTIONS 64
+
+/* Network: receive buffers per NIC (ring entries, at most); each holds one frame (2 KiB). */
+#define LIBOS_NET_RX_BUFFERS 128
+
+/* Network: longest wait for a DHCP lease at boot, when the command line configures none (ms). */
+#define LIBOS_NET_DHCP_WAIT_MS 10000
 
 #endif

@@ -82,4 +82,24 @@ int libos_boot_verbose(void);
  */
 const char *libos_boot_param(const char *name, unsigned index);
 
+/*
+ * Kernel parameter words of a layer: LIBOS_PARAM_CLAIM(id, "net.", check) in one of the layer's
+ * objects makes the boot accept every word that begins with the prefix, calling check with each
+ * at once, to fail the boot on a bad value (libos_param_any accepts every word: the layer
+ * reads them later with libos_boot_param or libos_boot_param_word). The claim is linked with that object, so
+ * an image without the layer refuses the words as unknown: a typo is never dropped.
+ */
+struct libos_param_claim {
+    const char *prefix;
+    void (*check)(const char *word);
+};
+void libos_param_any(const char *word);
+#define LIBOS_PARAM_CLAIM(id, prefix, check)                                                       \
+    static const struct libos_param_claim id                                                       \
+        __attribute__((used, section(".libos_params"), aligned(8))) = {prefix, check}
+
+/* The index-th parameter word that begins with prefix, whole ("net.eth0=dhcp"), or NULL: for a
+ * layer that claims a prefix and checks every word under it. */
+const char *libos_boot_param_word(const char *prefix, unsigned index);
+
 #endif

@@ -7,7 +7,7 @@
  * libos_fs_ops mounted at a path; the resolver turns any path into (mount, path inside it).
  *
  * Contract, for everything here:
- * - Thread context only; libos_vfs_wake may also be called by interrupt handlers.
+ * - Thread context only; libos_file_notify may also be called by interrupt handlers.
  * - Calls return 0 or a count on success and a negative errno on failure (the POSIX layer,
  *   libos::posix, turns that into errno and -1). Ops follow the same convention.
  * - A call blocks only where the op it reaches blocks (an empty pipe, the console, a device), and
@@ -52,13 +52,17 @@ struct libos_file_ops {
     /* FIONBIO is the fd layer's; everything else (FIONREAD, TIOCGWINSZ, ...) the kind's. */
     int (*ioctl)(struct libos_file *f, unsigned long request, void *arg);
     /*
-     * Which of events (POLLIN, POLLOUT, ...) hold now. When none does and arm is set, make sure
-     * libos_vfs_wake() is called when one may have changed (typically from the device's
-     * interrupt). NULL: always ready to read and write, like a regular file.
+     * Which of events (POLLIN, POLLOUT, POLLRDHUP, ...; POLLHUP and POLLERR whether asked or
+     * not) hold now. When none does and arm is set, make sure libos_file_notify(f, ...) is called
+     * when one may have become true (a device: enable its interrupt). Never blocks, never calls
+     * libos_file_notify itself. NULL: always ready to read and write, like a regular file (and
+     * epoll refuses the file: EPERM, as Linux does).
      */
     short (*poll)(struct libos_file *f, short events, int arm);
     void (*close)(struct libos_file *f); /* the last reference is gone */
 };
+
+struct libos_watch;
 
 /* An open file description. The fd layer owns refs, flags and pos; priv is the kind's. */
 struct libos_file {
@@ -69,6 +73,7 @@ struct libos_file {
     off_t pos;     /* the file offset, for kinds with pread/pwrite */
     char *path;    /* the absolute path it was opened by (malloc'd), or NULL */
     unsigned mounts; /* a directory: 0, or 1 + the mount points below it listed so far */
+    struct libos_watch *watchers; /* who waits for its readiness (poll, select, epoll), or NULL */
 };
 
 ssize_t libos_file_read_pos(struct libos_file *f, void *buf, size_t n);
@@ -94,11 +99,38 @@ int libos_fd_install(struct libos_file *f, int flags);
 /* The description behind fd, or NULL when fd is not open. No reference is taken. */
 struct libos_file *libos_fd_file(int fd);
 
+/* --- readiness: how a file kind tells poll, select and epoll that something changed ------- */
+
 /*
- * Wake every thread in poll() or select() to look again. Called by fd kinds when readiness may
- * have changed; cheap when nobody polls. Interrupt handlers may call it.
+ * A kind with readiness (pipes, the console, sockets) gives a poll op (above) and calls
+ * libos_file_notify(f, events) whenever one of events may have become true on f: data arrived
+ * (POLLIN), room appeared (POLLOUT), the peer closed (POLLHUP, POLLRDHUP), an error (POLLERR).
+ * That is the whole contract. notify wakes only what waits on f: the threads in poll() or select()
+ * with f among their fds, and the epoll instances watching f (which wake their own waiters and
+ * watchers). It costs a call and a NULL test when nobody watches f, never allocates, never blocks,
+ * and never calls the poll op; a spurious notify is harmless (waiters look again with the poll op).
+ * It may be called from thread context and from interrupt handlers: handlers run only at
+ * scheduling points (libos/irq.h), never in the middle of a thread's update of these lists, and
+ * notify and the watches' callbacks only move list links and wake threads. XXX: with SMP this
+ * needs a lock per file. Own wait queues (a pipe's blocked readers) are the kind's business.
+ *
+ * A watch is one waiter's registration on one file (poll.c's per fd, epoll.c's per watched fd):
+ * fn runs on every notify whose events meet the watch's interest (which poll and epoll make include
+ * POLLHUP and POLLERR),
+ * and once with LIBOS_POLL_CLOSED when the file's last reference goes, whatever the interest;
+ * then fn must unwatch it, and the file is gone after that. fn may wake threads and notify other
+ * files; it must not block, allocate, or unwatch any other watch of the same file.
  */
-void libos_vfs_wake(void);
+struct libos_watch {
+    struct libos_watch *next, **pprev; /* the file's list */
+    unsigned events;                   /* interest (POLL* bits) */
+    void (*fn)(struct libos_watch *w, unsigned events);
+};
+#define LIBOS_POLL_CLOSED 0x80000000u
+
+void libos_file_notify(struct libos_file *f, unsigned events);
+void libos_file_watch(struct libos_file *f, struct libos_watch *w);
+void libos_file_unwatch(struct libos_watch *w);
 
 /* --- file systems --------------------------------------------------------------------------- */
 
@@ -133,6 +165,10 @@ struct libos_fs_ops {
  * directory from then on. -EBUSY when the table is full.
  */
 int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs);
+
+/* Take out the latest mount at path (what hid an earlier one shows again); -EINVAL when none. The
+ * file system sees to its open files first. */
+int libos_vfs_unmount(const char *path);
 
 /* Mount a RAM file system at /tmp (tmpfs.c). The start sequence calls it when the image names
  * it (DEVICES tmpfs in its CMakeLists). */
@@ -184,6 +220,13 @@ int libos_vfs_getcwd(char *buf, size_t size);
 
 /* poll() over every fd kind; timeout_ns < 0 waits forever. */
 int libos_vfs_poll(struct pollfd *fds, unsigned long n, long long timeout_ns);
+
+/* epoll (epoll.c; <sys/epoll.h> has the constants): Linux's semantics, negative errnos. flags:
+ * O_CLOEXEC. timeout_ns < 0 waits forever. */
+struct epoll_event;
+int libos_vfs_epoll_create(int flags);
+int libos_vfs_epoll_ctl(int epfd, int op, int fd, const struct epoll_event *ev);
+int libos_vfs_epoll_wait(int epfd, struct epoll_event *events, int max, long long timeout_ns);
 
 /* A pipe: fds[0] reads, fds[1] writes. flags: O_NONBLOCK, O_CLOEXEC. */
 int libos_vfs_pipe(int fds[2], int flags);

@@ -15,9 +15,12 @@
  *     to virtio_irq runs in interrupt context (libos/irq.h) and may call virtio_vq_get,
  *     virtio_vq_enable_irq and virtio_vq_disable_irq. Interrupts only arrive at scheduling
  *     points, so a thread's add/kick and a handler's get never interleave: the queue has no lock.
- *   - Buffers are the caller's. Memory is identity-mapped, so a buffer's address is what the
- *     device is given; the caller keeps a buffer alive and untouched from virtio_vq_add until its
- *     token comes back from virtio_vq_get.
+ *   - Buffers are the caller's. RAM is identity-mapped, so a buffer's address is what the
+ *     device is given; a buffer on a stack of the stack area (libos/mm.h) is given by its
+ *     physical address, or, when its pages are not physically contiguous, copied to a bounce
+ *     buffer (and copied back, if the device writes it, when its chain comes back). The caller
+ *     keeps a buffer alive and untouched from virtio_vq_add until its token comes back from
+ *     virtio_vq_get.
  *   - Discovery prints one line per device when the command line has libos.verbose=1.
  */
 #ifndef LIBOS_VIRTIO_H
@@ -88,7 +91,8 @@ struct virtio_buf {
  * back from virtio_vq_get when the device is done with the chain. The chain is visible to the
  * device at once but it is not told: call virtio_vq_kick after a burst of adds.
  * 0, -ENOSPC when the ring has no room now (room comes back with virtio_vq_get), -EINVAL for an
- * empty chain or one longer than the queue's max_chain.
+ * empty chain or one longer than the queue's max_chain, -ENOMEM when a buffer needed a bounce
+ * copy and the heap had no room for it. Thread context (a bounce copy is malloc'd).
  */
 int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned out, unsigned in,
                   void *token);

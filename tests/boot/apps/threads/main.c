@@ -294,7 +294,7 @@ static NOINLINE_FN void *big_frame(void *arg)
 static int bigframe(void)
 {
     pthread_t t;
-    pthread_create(&t, NULL, big_frame, NULL); /* the default stack: 64 KiB */
+    pthread_create(&t, NULL, big_frame, NULL); /* the default stack: 64 KiB (libos.thread_stack=64K) */
     pthread_setname_np(t, "big-frame");
     pthread_join(t, NULL);
     printf("FAIL: the 128 KiB frame did not fault\n");
