@@ -24,7 +24,7 @@ def main():
     args = p.parse_args()
     cc = os.path.join(os.path.abspath(args.build_dir), "libos-cc")
     src = os.path.join(bl.BENCH_DIR, "hosted", "hosted.c")
-    bl.heading("Figure 11: apps compiled hosted (builtins) vs -ffreestanding, seconds under TCG")
+    bl.heading("Figure 15: apps compiled hosted (builtins) vs -ffreestanding, seconds under TCG")
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, flags in [("-ffreestanding", ["-ffreestanding"]), ("hosted", [])]:

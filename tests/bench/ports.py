@@ -129,7 +129,7 @@ def main():
     for name in PORTS:
         if not os.path.exists(os.path.join(BUILD, "ports", name, "libos", PORTS[name][0])):
             sys.exit(f"ports.py: {name} is not built: run ctest --test-dir {BUILD} -R ports first")
-    bl.heading("Figure 10: ports (zlib, bzip2, Lua 5.4 from Debian), libos vs Linux guest vs native")
+    bl.heading("Figure 14: ports (zlib, bzip2, Lua 5.4 from Debian), libos vs Linux guest vs native")
     kernel = None
     if not args.no_linux:
         import linux
