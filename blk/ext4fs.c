@@ -18,6 +18,8 @@
 
 #include "ext4fs_impl.h"
 
+#include <libos/boot.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

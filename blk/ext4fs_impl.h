@@ -5,7 +5,8 @@
 #ifndef LIBOS_EXT4FS_IMPL_H
 #define LIBOS_EXT4FS_IMPL_H
 
-#include "ext4fs_standin.h" /* THROWAWAY: B's ext4io.h and journal.h when they land */
+#include "ext4io.h"
+#include "journal.h"
 
 #include <libos/ext2fs_check.h>
 #include <libos/sched.h>

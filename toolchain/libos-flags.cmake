@@ -46,8 +46,12 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
 # with one global guard (no TLS here; libos/boot/ssp.c), probes that keep a large frame or alloca
 # from stepping over a stack's guard page, and _FORTIFY_SOURCE's checked string and memory calls
 # (active when optimising). Their costs are in docs/debugging.md.
+# Apps are hosted C (no -ffreestanding): builtins stay on, so sqrt is an sqrtsd instruction (gcc's
+# default -fmath-errno keeps newlib's errno: a negative argument still calls sqrt) and small
+# constant memcpy/memset are inline moves (tests/bench/hosted.py measures both). libos's own
+# libraries add -ffreestanding (libos_library in libos.cmake), and newlib is built with it.
 set(LIBOS_COMPILE_OPTIONS
-  -ffreestanding -fno-pie -fno-pic -mno-red-zone -fcf-protection=none
+  -fno-pie -fno-pic -mno-red-zone -fcf-protection=none
   -fstack-protector-strong -mstack-protector-guard=global -fstack-clash-protection
   -D_FORTIFY_SOURCE=2
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections

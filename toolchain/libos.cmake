@@ -49,6 +49,8 @@ function(libos_library name)
     # libos's own sources build without warnings, and stay so (an installed libos's users and the
     # application's own code get none of these).
     target_compile_options(libos_${name} PRIVATE -Wall -Wextra -Werror)
+    # libos itself is freestanding: no builtin assumptions about the functions it defines.
+    target_compile_options(libos_${name} PRIVATE -ffreestanding)
   else()
     add_library(libos_${name} INTERFACE)
     target_include_directories(libos_${name} INTERFACE

@@ -15,10 +15,8 @@ Makes a 64 MiB ext4 image (mke2fs -t ext4, with its journal), then N times (defa
   4. e2fsck -fn on the image: clean.
 The image carries on from one kill to the next (the writer continues after the logged rounds).
 
-This needs the jbd2 journal writer and replay (helper B's blk/journal.c). With the stand-in
-io_manager (blk/ext4fs_standin.c: no journal) a kill in the middle of a commit leaves the disk
-inconsistent, and this test fails: that is expected until the journal lands, and is not a reason
-to weaken the checks.
+This tests the jbd2 journal writer and replay (blk/journal.c): without a journal a kill in the
+middle of a commit leaves the disk inconsistent, and this test fails.
 Exits 0 when every round passed.
 """
 import os

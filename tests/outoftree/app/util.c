@@ -1,7 +1,7 @@
 /* util: a helper library of the application; it refuses to compile for anything but libos. */
 #include <stdio.h>
 
-#if !defined(__NEWLIB__) || defined(__PIE__) || __STDC_HOSTED__
+#if !defined(__NEWLIB__) || defined(__PIE__) || !defined(__SSP_STRONG__)
 #error "util.c is not compiled with libos's target flags"
 #endif
 
