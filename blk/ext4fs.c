@@ -14,8 +14,6 @@
  * (s_last_orphan, chained through i_dtime), so that a crash before its last close leaves a
  * consistent file system whose next mount frees it; the last close frees it and takes it off.
  */
-#include <libos/boot.h>
-
 #include "ext4fs_impl.h"
 
 #include <libos/boot.h>
