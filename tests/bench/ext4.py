@@ -105,6 +105,10 @@ def boot(cmd, phase, timeout):
         text = out.decode(errors="replace")
         figures = benchlib.parse_figures(text, PHASES[phase])
         if status == benchlib.QEMU_OK and len(figures) == len(PHASES[phase]):
+            m = re.search(r"bench_ext4: clocksource (\S+)", text)
+            if m and m.group(1) != "tsc":
+                print(f"  (Linux guest, {phase}: its clocksource was {m.group(1)}, not tsc: "
+                      f"its figures in this boot are coarse)", flush=True)
             return figures
         if status is not None or attempt == 2:
             break
