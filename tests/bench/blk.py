@@ -29,7 +29,8 @@ in flight leave the CPU hardly idle (at QD1 the figure would count idle time too
 Goal (with --linux): libos /dev/vda at least the Linux guest's figure on every row. The one flag
 that differs: Linux boots microvm with ACPI (QEMU's default), since Debian's kernel finds
 virtio-mmio devices only through ACPI (no CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES), while the runner
-gives libos acpi=off. Figures, not assertions. Everything runs under TCG (no hardware KVM here),
+gives libos acpi=off; and Linux gets tsc_early_khz= (linux.host_tsc_khz: without it its boot
+hangs calibrating the TSC on a loaded host). Figures, not assertions. Everything runs under TCG (no hardware KVM here),
 which emulates every guest instruction: the figures measure the guests' per-request cost more
 than the disk.
 """
@@ -97,7 +98,10 @@ def command(image, machine, disk, linux=None):
         if "-append" in cmd:
             j = cmd.index("-append")
             del cmd[j:j + 2]
-        cmd += ["-initrd", linux[1], "-append", "console=ttyS0 quiet panic=-1"]
+        import linux as lx
+        khz = lx.host_tsc_khz()
+        cmd += ["-initrd", linux[1], "-append",
+                "console=ttyS0 quiet panic=-1" + (f" tsc_early_khz={khz}" if khz else "")]
     return cmd
 
 

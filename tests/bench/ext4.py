@@ -72,12 +72,6 @@ def linux_guest(build_dir):
     return kernel, out
 
 
-def host_tsc_khz():
-    """The host's TSC rate in kHz (/proc/cpuinfo's cpu MHz), or None."""
-    m = re.search(r"^cpu MHz\s*:\s*([0-9.]+)", open("/proc/cpuinfo").read(), re.M)
-    return int(float(m.group(1)) * 1000) if m else None
-
-
 def command(image, machine, disk, args, linux=None):
     """The runner's QEMU argv for image with disk as vda and guest arguments args; for
     linux=(kernel, initrd), the same with the Linux kernel, its initramfs and command line (and
@@ -92,7 +86,8 @@ def command(image, machine, disk, args, linux=None):
         cmd[cmd.index("-M") + 1] = machine
         j = cmd.index("-append")
         del cmd[j:j + 2]
-        khz = host_tsc_khz()
+        import linux as lx
+        khz = lx.host_tsc_khz()
         tsc = f" tsc_early_khz={khz}" if khz else ""
         cmd += ["-initrd", linux[1], "-append",
                 f"console=ttyS0 quiet panic=-1{tsc} -- " + " ".join(args)]

@@ -123,6 +123,15 @@ def module_order(paths):
         seen.add(name)
 
 
+def host_tsc_khz():
+    """The host's TSC rate in kHz (/proc/cpuinfo's cpu MHz), or None. Under TCG the guest's TSC
+    is the host's; given as tsc_early_khz=, it spares Debian's kernel calibrating the TSC against
+    the PIT, which on a loaded host fails on microvm (no HPET or ACPI PM timer to fall back on)
+    and hangs the boot before its console (blk.py and ext4.py's Linux guests)."""
+    m = re.search(r"^cpu MHz\s*:\s*([0-9.]+)", open("/proc/cpuinfo").read(), re.M)
+    return int(float(m.group(1)) * 1000) if m else None
+
+
 def extract_vmlinux(bzimage, out):
     """The ELF vmlinux inside a bzImage whose payload is xz compressed."""
     if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(bzimage):
