@@ -55,24 +55,6 @@ static void committer(void *arg)
     }
 }
 
-/* Absolute and canonical, as the mount table wants. */
-static int canonical(const char *p)
-{
-    if (p[0] != '/' || strlen(p) >= PATH_MAX)
-        return 0;
-    if (!p[1])
-        return 1;
-    for (const char *c = p + 1;; c++) {
-        const char *end = strchr(c, '/');
-        size_t n = end ? (size_t)(end - c) : strlen(c);
-        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-            return 0;
-        if (!end)
-            return 1;
-        c = end;
-    }
-}
-
 /* "16M", "512K", "1G", "4096": bytes, or -1. */
 static long long parse_size(const char *s, size_t n)
 {
@@ -213,7 +195,7 @@ static void free_mount(struct ext4_mount *m)
 int libos_ext4_mount(const char *disk, const char *path, int flags, const char *opts)
 {
     size_t cache = 0;
-    if (!disk || !path || !canonical(path) || strlen(disk) >= sizeof mounts->disk) {
+    if (!disk || !path || strlen(path) >= PATH_MAX || !libos_vfs_path_canonical(path) || strlen(disk) >= sizeof mounts->disk) {
         libos_printk("libos: ext4: cannot mount %s at %s: the mount point must be an absolute canonical path\n",
                      disk ? disk : "(null)", path ? path : "(null)");
         return -EINVAL;

@@ -5,27 +5,10 @@
  */
 #include <libos/boot.h>
 #include <libos/initrd.h>
+#include <libos/vfs.h>
 
 #include <stdint.h>
 #include <string.h>
-
-/* Absolute and canonical, as the mount table wants: "/", or "/a/b" without "", "." or "..". */
-static int canonical(const char *p)
-{
-    if (p[0] != '/')
-        return 0;
-    if (!p[1])
-        return 1;
-    for (const char *c = p + 1;; c++) {
-        const char *end = strchr(c, '/');
-        size_t n = end ? (size_t)(end - c) : strlen(c);
-        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-            return 0;
-        if (!end)
-            return 1;
-        c = end;
-    }
-}
 
 /* libos.initrd=/path: checked when the initrd is mounted, below. */
 LIBOS_PARAM_CLAIM(initrd_claim, "libos.initrd=", libos_param_any);
@@ -36,7 +19,7 @@ void libos_initrd_init(void)
     const char *at = libos_boot_param("libos.initrd", 0);
     if (!at)
         at = "/";
-    if (!canonical(at)) {
+    if (!libos_vfs_path_canonical(at)) {
         libos_printk("libos: boot failed: initrd: libos.initrd=%s is not a canonical absolute path\n", at);
         libos_exit(LIBOS_EXIT_PANIC);
     }

@@ -37,6 +37,23 @@ int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs)
     return 0;
 }
 
+int libos_vfs_path_canonical(const char *p)
+{
+    if (p[0] != '/')
+        return 0;
+    if (!p[1])
+        return 1;
+    for (const char *c = p + 1;; c++) {
+        const char *end = strchr(c, '/');
+        size_t n = end ? (size_t)(end - c) : strlen(c);
+        if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return 0;
+        if (!end)
+            return 1;
+        c = end;
+    }
+}
+
 int libos_vfs_unmount(const char *path)
 {
     for (unsigned i = count; i-- > 0;) {

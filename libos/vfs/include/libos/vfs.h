@@ -167,6 +167,10 @@ struct libos_fs_ops {
  */
 int libos_vfs_mount(const char *path, const struct libos_fs_ops *ops, void *fs);
 
+/* Whether path is what libos_vfs_mount takes: "/", or "/a/b" without empty, "." or ".."
+ * components. */
+int libos_vfs_path_canonical(const char *path);
+
 /* Take out the latest mount at path (what hid an earlier one shows again); -EINVAL when none. The
  * file system sees to its open files first. */
 int libos_vfs_unmount(const char *path);
