@@ -45,31 +45,10 @@ ROWS = [("seqwrite", "seq write MiB/s", True), ("seqread", "seq read MiB/s", Tru
 def linux_guest(build_dir):
     """(kernel, initramfs) for the Linux guest: Debian's bzImage, and ext4/main.c as /init."""
     import linux
-    cache = os.path.join(build_dir, "linux")
-    kernel = linux.fetch_kernel(cache, modules=linux.EXT4_MODULES)
-    mods = linux.module_paths(cache, kernel, linux.VIRTIO_BLK_MODULES + linux.EXT4_MODULES)
-    linux.module_order(mods)
-    src = os.path.join(benchlib.BENCH_DIR, "ext4", "main.c")
-    out = os.path.join(cache, "ext4-initramfs.cpio")
-    newest = max(os.path.getmtime(p) for p in [src, os.path.join(benchlib.BENCH_DIR, "bench.h")])
-    if os.path.exists(out) and os.path.getmtime(out) >= newest:
-        return kernel, out
-    if not shutil.which("cpio"):
-        print("(installing cpio with apt-get)", flush=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "cpio"], check=True,
-                       stdout=subprocess.DEVNULL)
-    with tempfile.TemporaryDirectory() as root:
-        subprocess.run(["gcc", "-static", "-O2", "-DBENCH_LINUX_INIT", "-I", benchlib.BENCH_DIR,
-                        "-o", os.path.join(root, "init"), src], check=True)
-        os.mkdir(os.path.join(root, "modules"))
-        for m in mods:
-            shutil.copy(m, os.path.join(root, "modules"))
-        names = "init\nmodules\n" + "".join(f"modules/{os.path.basename(m)}\n" for m in mods)
-        with open(out + ".tmp", "wb") as f:
-            subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=names.encode(),
-                           cwd=root, stdout=f, check=True)
-    os.replace(out + ".tmp", out)
-    return kernel, out
+    return linux.ext4_guest(os.path.join(build_dir, "linux"),
+                            os.path.join(benchlib.BENCH_DIR, "ext4", "main.c"), "ext4-initramfs.cpio",
+                            ["-DBENCH_LINUX_INIT", "-I", benchlib.BENCH_DIR],
+                            [os.path.join(benchlib.BENCH_DIR, "bench.h")])
 
 
 def command(image, machine, disk, args, linux=None):

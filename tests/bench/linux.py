@@ -3,6 +3,8 @@
 
 usage: tests/bench/linux.py [--build-dir DIR] [--runs N] [--no-minmem] [--timeout S]
        (tests/bench/run --linux runs it after the libos figures)
+       tests/bench/linux.py --fetch DIR: only fetch the kernel and its virtio and ext4 modules
+       into DIR (toolchain/bootstrap does, for the boot.ext4.linux_journal tests)
 
 Downloads Debian's current amd64 kernel package once (the linux-image-<version>-amd64 that the
 linux-image-amd64 metapackage depends on, with `apt-get download`; no root install) into
@@ -123,6 +125,33 @@ def module_order(paths):
         seen.add(name)
 
 
+def ext4_guest(cache, src, name, cflags=(), deps=()):
+    """(kernel, initramfs) of a Linux guest for ext4 on a virtio disk: Debian's bzImage (fetched
+    into cache with the virtio and EXT4_MODULES modules, their order checked), and src built with
+    `gcc -static` and cflags as /init, the modules beside it in /modules (src loads them). The
+    initramfs is cache/name, made again when src or one of deps is newer."""
+    kernel = fetch_kernel(cache, modules=EXT4_MODULES)
+    mods = module_paths(cache, kernel, VIRTIO_BLK_MODULES + EXT4_MODULES)
+    module_order(mods)
+    out = os.path.join(cache, name)
+    newest = max(os.path.getmtime(p) for p in [src, *deps])
+    if os.path.exists(out) and os.path.getmtime(out) >= newest:
+        return kernel, out
+    if not shutil.which("cpio"):
+        print("(installing cpio with apt-get)", flush=True)
+        sh("apt-get", "install", "-y", "-qq", "cpio", stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as root:
+        sh("gcc", "-static", "-O2", *cflags, "-o", os.path.join(root, "init"), src)
+        os.mkdir(os.path.join(root, "modules"))
+        for m in mods:
+            shutil.copy(m, os.path.join(root, "modules"))
+        names = "init\nmodules\n" + "".join(f"modules/{os.path.basename(m)}\n" for m in mods)
+        with open(out + ".tmp", "wb") as f:
+            sh("cpio", "-o", "-H", "newc", "--quiet", input=names.encode(), cwd=root, stdout=f)
+    os.replace(out + ".tmp", out)
+    return kernel, out
+
+
 def host_tsc_khz():
     """The host's TSC rate in kHz (/proc/cpuinfo's cpu MHz), or None. Under TCG the guest's TSC
     is the host's; given as tsc_early_khz=, it spares Debian's kernel calibrating the TSC against
@@ -202,6 +231,9 @@ def smallest_mem(template, kernel, initrd, machine, timeout):
 
 
 def main():
+    if sys.argv[1:2] == ["--fetch"] and len(sys.argv) == 3:
+        print(fetch_kernel(sys.argv[2], modules=EXT4_MODULES))
+        return
     p = bl.arg_parser(__doc__)
     p.add_argument("--runs", type=int, default=5, help="timed boots per guest (5)")
     p.add_argument("--no-minmem", action="store_true", help="skip the smallest -m search")
