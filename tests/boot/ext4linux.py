@@ -31,9 +31,13 @@ DIRECTION libos-to-linux: libos writes, Linux replays.
   3. e2fsck -fy on a copy: clean, the expected tree;
   4. the Linux guest mounts the image (the kernel's jbd2 replays: "recovery complete" in its log),
      lists the tree (the expected one) and unmounts; e2fsck -fn clean, debugfs the expected tree.
-VARIANT: the image, mke2fs -t ext4 with: default (mke2fs's defaults: 64bit, metadata_csum, so a
-  journal with checksum v3 and 64-bit tags; 4 KiB blocks), nocsum (-O ^metadata_csum,^64bit: no
-  journal checksums, 32-bit tags), 1k (1 KiB blocks, defaults otherwise).
+VARIANT: the image, mke2fs -t ext4 (256 MiB, a 16 MiB journal) with: default (mke2fs's defaults:
+  64bit, metadata_csum, so Linux's journal has checksum v3 and 64-bit tags; 4 KiB blocks), nocsum
+  (-O ^metadata_csum,^64bit: no journal checksums, 32-bit tags), 1k (1 KiB blocks), wrap (a 4 MiB
+  journal, 1024 blocks: Linux's transactions fill it, it checkpoints and the log that libos
+  replays wraps from the end to the start; asserted), async (Linux mounts with
+  journal_async_commit,data=journal: async commit blocks, file data in the journal too).
+  The journal's features after Linux wrote are checked (dumpe2fs -h) for each.
 Exits 0 when every check passed.
 """
 import os
@@ -52,8 +56,17 @@ import ext4 as bench_ext4  # noqa: E402  (the bench's Linux guest command line)
 import linux  # noqa: E402
 
 SRC = os.path.join(HERE, "apps", "ext4rt", "main.c")
-VARIANTS = {"default": ["-b", "4096"], "nocsum": ["-b", "4096", "-O", "^metadata_csum,^64bit"],
-            "1k": ["-b", "1024"]}
+# variant: (mke2fs options, the Linux writer's mount options besides commit=600, what the
+# journal's features must hold after the writer ran (dumpe2fs -h), "!x": must not hold x)
+VARIANTS = {
+    "default": (["-b", "4096", "-J", "size=16"], "", ["journal_checksum_v3", "journal_64bit"]),
+    "nocsum": (["-b", "4096", "-J", "size=16", "-O", "^metadata_csum,^64bit"], "",
+               ["!journal_checksum", "!journal_64bit"]),
+    "1k": (["-b", "1024", "-J", "size=16"], "", ["journal_checksum_v3", "journal_64bit"]),
+    "wrap": (["-b", "4096", "-J", "size=4"], "", ["journal_checksum_v3"]),
+    "async": (["-b", "4096", "-J", "size=16"], "journal_async_commit,data=journal",
+              ["journal_async_commit", "journal_checksum_v3"]),
+}
 MANY = 200
 failed = []
 
@@ -159,31 +172,48 @@ def diff(want, got):
 
 def journal_state(img):
     """(needs_recovery, journal start, {sequence: [fs blocks]} of the committed transactions
-    that debugfs logdump finds from the start)."""
+    that debugfs logdump finds from the start, the journal's features, whether the log blocks
+    that logdump walks wrap from the end of the log to its start)."""
     head = run("dumpe2fs", "-h", img, check=False).stdout.decode()
     feats = next((l for l in head.splitlines() if l.startswith("Filesystem features:")), "")
     start = next((int(l.split()[-1]) for l in head.splitlines() if l.startswith("Journal start:")), 0)
-    log = run("debugfs", "-R", "logdump -a", img, check=False).stdout.decode()
-    blocks, committed, seq = {}, {}, None
+    log = run("debugfs", "-c", "-R", "logdump -a", img, check=False).stdout.decode()
+    jfeats = next((l.split(":", 1)[1].replace("(none)", "").split() for l in head.splitlines()
+                   if l.startswith("Journal features:")), [])
+    blocks, committed, seq, at, wrapped, revokes = {}, {}, None, 0, False, 0
     for l in log.splitlines():
         w = l.split()
         if l.startswith("Dumping descriptor block, sequence"):
             seq = int(w[4].rstrip(","))
         elif l.strip().startswith("FS block") and "logged at journal block" in l and seq is not None:
             blocks.setdefault(seq, []).append(int(w[2]))
+            wrapped |= int(w[7]) < at
+            at = int(w[7])
+        elif l.startswith("Found expected sequence") and "(revoke table)" in l:
+            revokes += 1
         elif l.startswith("Found expected sequence") and "(commit block)" in l:
             s = int(w[3].rstrip(","))
             committed[s] = blocks.get(s, [])
-    return "needs_recovery" in feats.split(), start, committed
+    print("ext4linux: the journal: features %s; from block %d, %d committed transaction(s)%s, "
+          "%d revoke block(s)" % (" ".join(jfeats) or "none", start, len(committed),
+                                  " wrapping" if wrapped else "", revokes))
+    return "needs_recovery" in feats.split(), start, committed, jfeats, wrapped
 
 
-def check_needs_recovery(img, tmp, want):
-    needs, start, committed = journal_state(img)
+def check_needs_recovery(img, tmp, want, variant, writer):
+    needs, start, committed, jfeats, wrapped = journal_state(img)
     nblocks = sum(len(b) for b in committed.values())
     ok(needs, "the killed guest left needs_recovery set (dumpe2fs -h)")
     ok(start != 0, "the journal is not empty (dumpe2fs -h: Journal start %d)" % start)
     ok(committed and nblocks, "debugfs logdump: %d committed transaction(s), %d block(s) logged"
        % (len(committed), nblocks))
+    if writer == "Linux":
+        for f in VARIANTS[variant][2]:
+            ok((f[1:] not in " ".join(jfeats)) if f[0] == "!" else f in jfeats,
+               "the journal's features %s %s (%s)" % ("lack" if f[0] == "!" else "have",
+                                                      f.lstrip("!"), " ".join(jfeats)))
+        if variant == "wrap":
+            ok(wrapped, "the committed transactions wrap from the log's end to its start")
     stale = host_tree(img, tmp, no_journal=True)
     ok(stale != want, "without the journal (debugfs -c) the image is not the expected tree: "
        "the replay has work to do", "debugfs -c reads the expected tree already")
@@ -259,18 +289,21 @@ def finish(p, out, timeout):
     return p.returncode, out.decode(errors="replace")
 
 
-def linux_to_libos(image, machine, img, tmp, guest, want):
+def linux_to_libos(image, machine, img, tmp, guest, want, variant, keep):
     t0 = time.time()
-    p = spawn(linux_cmd(image, machine, img, ["write"], guest))
+    opts = VARIANTS[variant][1]
+    p = spawn(linux_cmd(image, machine, img, ["write", "-"] + ([opts] if opts else []), guest))
     out = bytearray()
     wrote = wait_for(p, b"rt: durable", out, 240)
     kill(p)
     text = out.decode(errors="replace")
     print("ext4linux: the Linux guest wrote and was killed after %.1f s" % (time.time() - t0))
+    if keep:
+        shutil.copyfile(img, os.path.join(tmp, "killed.img"))
     if not ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
               "the Linux guest wrote every file and fsync'ed it", text[-3000:]):
         return
-    check_needs_recovery(img, tmp, want)
+    check_needs_recovery(img, tmp, want, variant, "Linux")
     e2fsck_replay(img, tmp, want)
     t0 = time.time()
     r = subprocess.run(libos_cmd(image, machine, img, ["list"]), stdin=subprocess.DEVNULL,
@@ -289,7 +322,7 @@ def linux_to_libos(image, machine, img, tmp, guest, want):
     check_after(img, tmp, want, "libos's replay")
 
 
-def libos_to_linux(image, machine, img, tmp, guest, want):
+def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep):
     snap = os.path.join(tmp, "phase1.img")
     t0 = time.time()
     p = spawn(libos_cmd(image, machine, img, ["write", "pause"]))
@@ -305,11 +338,13 @@ def libos_to_linux(image, machine, img, tmp, guest, want):
     kill(p)
     text = out.decode(errors="replace")
     print("ext4linux: libos wrote and was killed after %.1f s" % (time.time() - t0))
+    if keep:
+        shutil.copyfile(img, os.path.join(tmp, "killed.img"))
     if not ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
               "libos wrote every file and fsync'ed it", text[-3000:]):
         return
     # The crash: the home writes that followed the last commits, never flushed, are lost.
-    _, _, committed = journal_state(img)
+    committed = journal_state(img)[2]
     bs = int(next(l.split()[-1] for l in run("dumpe2fs", "-h", img).stdout.decode().splitlines()
                   if l.startswith("Block size:")))
     blocks = sorted({b for bl in committed.values() for b in bl})
@@ -320,7 +355,7 @@ def libos_to_linux(image, machine, img, tmp, guest, want):
             new.write(old.read(bs))
     print("ext4linux: the crash: %d block(s) of the committed transaction(s) %s back to their "
           "content before phase 2" % (len(blocks), sorted(committed)))
-    check_needs_recovery(img, tmp, want)
+    check_needs_recovery(img, tmp, want, variant, "libos")
     e2fsck_replay(img, tmp, want)
     t0 = time.time()
     r = subprocess.run(linux_cmd(image, machine, img, ["list"], guest), stdin=subprocess.DEVNULL,
@@ -369,11 +404,11 @@ def main(argv):
     with open(img, "wb") as f:
         f.truncate(256 << 20)
     run("mke2fs", "-q", "-F", "-t", "ext4", "-E", "lazy_itable_init=0,lazy_journal_init=0",
-        "-J", "size=16", *VARIANTS[variant], img)
+        *VARIANTS[variant][0], img)
     want = expected()
     try:
         (linux_to_libos if direction == "linux-to-libos" else libos_to_linux)(
-            image, machine, img, tmp, guest, want)
+            image, machine, img, tmp, guest, want, variant, keep)
     finally:
         if keep:
             print("ext4linux: images kept in " + tmp)

@@ -5,15 +5,17 @@
  * (Debian's kernel and its virtio and ext4 modules, packed beside /init in /modules), which mounts
  * /dev/vda on /data itself. Both run the same file operations and print the same listing, so
  * that either can write what the other replays. argv[1] is the case:
- *   write [pause]  phase 1: a tree of files of several sizes, each fsync'ed; with "pause", print
- *                  "rt: phase 1 durable" and wait for a line on stdin (the test copies the image
- *                  then). Phase 2: a rename, a rename over a file, an unlink, truncates down and up,
- *                  appends, an overwrite in place, 200 small files in a new directory, a symlink,
- *                  a deeper tree, a directory made and removed; then every file and directory
- *                  fsync'ed. Then "rt: durable" and wait forever: the test kills QEMU, with the
- *                  last transactions committed but not checkpointed.
- *   list           print "rt: <type> <path> ..." for everything under /data/rt, sorted (files
- *                  with their size and CRC-32, symlinks with their target), then "rt: listed N"
+ *   write [pause|-] [OPTS]
+ *           phase 1: a tree of files of several sizes, each fsync'ed, and a directory of a few
+ *           blocks emptied and removed. With "pause", print "rt: phase 1 durable" and wait for a
+ *           line on stdin (the test copies the image then). Phase 2: a rename, a rename over a
+ *           file, an unlink, truncates down and up, appends, an overwrite in place, 200 small
+ *           files in a new directory, a symlink, a deeper tree, a directory made and removed;
+ *           nothing fsync'ed until every file and directory is, at the end. Then "rt: durable"
+ *           and wait forever: the test kills QEMU, the last transactions committed but not
+ *           checkpointed. OPTS (Linux): more mount options.
+ *   list    print "rt: <type> <path> ..." for everything under /data/rt, sorted (files with their
+ *           size and CRC-32, symlinks with their target), then "rt: listed N"
  * ext4linux.py computes the same listing from its own model of the operations. Every failing
  * call prints "FAIL: ...", and the exit status is 0 only when none failed.
  */
@@ -62,9 +64,10 @@ static void put_sysctl(const char *path, const char *value)
 }
 
 /* Load the modules, find the disk and mount it on /data. Writing: commit=600 (no timer commit
- * besides ours) and no background writeback of dirty buffers for an hour, so that what fsync
- * committed stays in the journal only, not checkpointed home, until the test kills QEMU. */
-static int linux_setup(int writing)
+ * besides ours; OPTS, argv[3], added) and no background writeback of dirty buffers for an hour,
+ * so that what fsync committed stays in the journal only, not checkpointed home, until the test
+ * kills QEMU. */
+static int linux_setup(int writing, const char *opts)
 {
     char path[64];
     for (unsigned i = 0; i < sizeof modules / sizeof modules[0]; i++) {
@@ -86,7 +89,9 @@ static int linux_setup(int writing)
         put_sysctl("/proc/sys/vm/dirty_expire_centisecs", "360000");
     }
     mkdir("/data", 0755);
-    if (mount("/dev/vda", "/data", "ext4", 0, writing ? "commit=600" : "") != 0) {
+    char options[128];
+    snprintf(options, sizeof options, "commit=600%s%s", opts ? "," : "", opts ? opts : "");
+    if (mount("/dev/vda", "/data", "ext4", 0, writing ? options : "") != 0) {
         printf("FAIL: mounting /dev/vda on /data: %m\n");
         return -1;
     }
@@ -220,6 +225,21 @@ static int write_case(int pause)
     create("/data/rt/shrink", 200000, 11, 1);
     create("/data/rt/target", 100, 12, 1);
     append("/data/rt/log", 0, 3, 1);
+    /* A directory of a few blocks (metadata: journaled), emptied and removed: Linux's next
+     * transaction carries revoke records for its blocks, which a replay must read. */
+    char name[96];
+    dir("/data/rt/dir");
+    for (unsigned i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "/data/rt/dir/%03u-a-name-long-enough-to-fill-a-directory-block", i);
+        create(name, 0, 0, 0);
+    }
+    sync_path("/data/rt/dir");
+    for (unsigned i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "/data/rt/dir/%03u-a-name-long-enough-to-fill-a-directory-block", i);
+        MUST(unlink(name) == 0, "unlink %s", name);
+    }
+    MUST(rmdir("/data/rt/dir") == 0, "rmdir dir");
+    sync_path("/data/rt");
     for (const char *const *d = (const char *const[]){"/data/rt/tree/a/b/c", "/data/rt/tree/a/b",
                                                        "/data/rt/tree/a", "/data/rt/tree",
                                                        "/data/rt", "/data", NULL};
@@ -259,7 +279,6 @@ static int write_case(int pause)
         close(fd);
     }
     dir("/data/rt/many");
-    char name[64];
     for (unsigned i = 0; i < MANY; i++) {
         snprintf(name, sizeof name, "/data/rt/many/f%03u", i);
         fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -369,7 +388,7 @@ int main(int argc, char **argv)
     const char *what = argc > 1 ? argv[1] : "";
     int writing = !strcmp(what, "write");
 #ifdef RT_LINUX_INIT
-    if (linux_setup(writing) != 0)
+    if (linux_setup(writing, writing && argc > 3 ? argv[3] : NULL) != 0)
         linux_exit(1);
     if (!writing)
         kernel_lines();
