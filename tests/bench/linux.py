@@ -26,6 +26,7 @@ Under TCG on a busy host Linux sometimes hangs on microvm (seen: it could not ca
 against the PIT, and microvm has no HPET or ACPI PM timer to fall back on): such boots are
 counted and reported, not timed.
 """
+import fcntl
 import glob
 import lzma
 import os
@@ -129,7 +130,15 @@ def ext4_guest(cache, src, name, cflags=(), deps=()):
     """(kernel, initramfs) of a Linux guest for ext4 on a virtio disk: Debian's bzImage (fetched
     into cache with the virtio and EXT4_MODULES modules, their order checked), and src built with
     `gcc -static` and cflags as /init, the modules beside it in /modules (src loads them). The
-    initramfs is cache/name, made again when src or one of deps is newer."""
+    initramfs is cache/name, made again when src or one of deps is newer. Under a lock on
+    cache/.lock, as several tests may run it at once."""
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ext4_guest(cache, src, name, cflags, deps)
+
+
+def _ext4_guest(cache, src, name, cflags, deps):
     kernel = fetch_kernel(cache, modules=EXT4_MODULES)
     mods = module_paths(cache, kernel, VIRTIO_BLK_MODULES + EXT4_MODULES)
     module_order(mods)
