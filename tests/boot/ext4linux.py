@@ -110,6 +110,10 @@ def expected():
     for i in range(MANY):
         t["many/f%03d" % i] = ("f", pat(20 + i, 100 + i))
     t["link"] = ("l", "tree/a/renamed.txt")
+    magic = bytearray(pat(12388, 18))
+    for o in range(0, len(magic), 1024):
+        magic[o:o + 4] = b"\xc0\x3b\x39\x98"
+    t["magic"] = ("f", bytes(magic))
     return t
 
 

@@ -10,7 +10,8 @@
  *           blocks emptied and removed. With "pause", print "rt: phase 1 durable" and wait for a
  *           line on stdin (the test copies the image then). Phase 2: a rename, a rename over a
  *           file, an unlink, truncates down and up, appends, an overwrite in place, 200 small
- *           files in a new directory, a symlink, a deeper tree, a directory made and removed;
+ *           files in a new directory, a symlink, a deeper tree, a directory made and removed, a
+ *           file whose every 1 KiB starts with the jbd2 magic (journaled: escaped);
  *           nothing fsync'ed until every file and directory is, at the end. Then "rt: durable"
  *           and wait forever: the test kills QEMU, the last transactions committed but not
  *           checkpointed. OPTS (Linux): more mount options.
@@ -165,6 +166,20 @@ static void create(const char *path, size_t n, unsigned s, int sync)
     MUST(close(fd) == 0, "close %s", path);
 }
 
+/* A file whose every 1 KiB starts with the jbd2 magic (c0 3b 39 98), the rest pattern s: a
+ * journal writer must escape each block of it that it logs, and a replay unescape it. */
+static void create_magic(const char *path, size_t n, unsigned s)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    MUST(fd >= 0 && n <= sizeof buf, "creating %s", path);
+    if (fd < 0 || n > sizeof buf)
+        return;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = i % 1024 < 4 ? (unsigned char)(0xc03b3998u >> (24 - 8 * (i % 1024))) : pat(i, s);
+    MUST(write(fd, buf, n) == (ssize_t)n, "writing %s", path);
+    close(fd);
+}
+
 static void sync_path(const char *path)
 {
     int fd = open(path, O_RDONLY);
@@ -292,10 +307,11 @@ static int write_case(int pause)
     dir("/data/rt/tree/x");
     dir("/data/rt/tree/x/y");
     create("/data/rt/tree/x/y/z", 700, 16, 0);
+    create_magic("/data/rt/magic", 12388, 18); /* the last block partial: journaled by libos */
     dir("/data/rt/tree/gone");
     MUST(rmdir("/data/rt/tree/gone") == 0, "rmdir");
     static const char *const files[] = {"target", "shrink", "grow", "big", "log",
-                                        "tree/a/renamed.txt", "tree/x/y/z"};
+                                        "tree/a/renamed.txt", "tree/x/y/z", "magic"};
     for (unsigned i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(name, sizeof name, "/data/rt/%s", files[i]);
         sync_path(name);
