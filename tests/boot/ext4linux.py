@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ext4linux.py: the jbd2 journal round trip with the real Linux kernel.
 
-usage: ext4linux.py IMAGE DIRECTION VARIANT [--cache DIR] [--machine M] [--keep]
+usage: ext4linux.py IMAGE DIRECTION VARIANT [--cache DIR] [--machine M] [--seed S] [--keep]
 
 IMAGE is test_ext4rt (tests/boot/apps/ext4rt/main.c); the same source built with gcc -static is
 /init of the minimal Linux guest of tests/bench/linux.py (Debian's kernel, fetched once into
@@ -36,11 +36,15 @@ VARIANT: the image, mke2fs -t ext4 (256 MiB, a 16 MiB journal) with: default (mk
   (-O ^metadata_csum,^64bit: no journal checksums, 32-bit tags), 1k (1 KiB blocks), wrap (a 4 MiB
   journal, 1024 blocks: Linux's transactions fill it, it checkpoints and the log that libos
   replays wraps from the end to the start; asserted), async (Linux mounts with
-  journal_async_commit,data=journal: async commit blocks, file data in the journal too).
+  journal_async_commit,data=journal: async commit blocks, file data in the journal too), torn
+  (as default, but the writer is killed at a random moment of phase 2, --seed: Linux to libos,
+  the tree libos's replay gives must be the one e2fsck's gives; libos to Linux, phase 2 being one
+  libos transaction, e2fsck's and Linux's replay must both give phase 1's tree or the whole one).
   The journal's features after Linux wrote are checked (dumpe2fs -h) for each.
 Exits 0 when every check passed.
 """
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -66,6 +70,7 @@ VARIANTS = {
     "wrap": (["-b", "4096", "-J", "size=4"], "", ["journal_checksum_v3"]),
     "async": (["-b", "4096", "-J", "size=16"], "journal_async_commit,data=journal",
               ["journal_async_commit", "journal_checksum_v3"]),
+    "torn": (["-b", "4096", "-J", "size=16"], "", ["journal_checksum_v3", "journal_64bit"]),
 }
 MANY = 200
 failed = []
@@ -114,6 +119,18 @@ def expected():
     for o in range(0, len(magic), 1024):
         magic[o:o + 4] = b"\xc0\x3b\x39\x98"
     t["magic"] = ("f", bytes(magic))
+    return t
+
+
+def phase1():
+    """The tree after the write case's phase 1."""
+    t = {d: ("d",) for d in ["tree", "tree/a", "tree/a/b", "tree/a/b/c"]}
+    for name, n, s in [("s0", 0, 1), ("s1", 1, 2), ("s4095", 4095, 3), ("s4096", 4096, 4),
+                       ("s4097", 4097, 5), ("m70k", 70013, 6), ("big", 3 * 1048576 + 5, 7),
+                       ("tree/a/b/c/deep", 5000, 8), ("old.txt", 1234, 9), ("victim", 9000, 10),
+                       ("shrink", 200000, 11), ("target", 100, 12)]:
+        t[name] = ("f", pat(n, s))
+    t["log"] = ("f", b"".join(pat(1000, 50 + i) for i in range(3)))
     return t
 
 
@@ -204,7 +221,7 @@ def journal_state(img):
     return "needs_recovery" in feats.split(), start, committed, jfeats, wrapped
 
 
-def check_needs_recovery(img, tmp, want, variant, writer):
+def check_needs_recovery(img, tmp, want, variant, writer, torn=False):
     needs, start, committed, jfeats, wrapped = journal_state(img)
     nblocks = sum(len(b) for b in committed.values())
     ok(needs, "the killed guest left needs_recovery set (dumpe2fs -h)")
@@ -219,7 +236,7 @@ def check_needs_recovery(img, tmp, want, variant, writer):
         if variant == "wrap":
             ok(wrapped, "the committed transactions wrap from the log's end to its start")
     stale = host_tree(img, tmp, no_journal=True)
-    ok(stale != want, "without the journal (debugfs -c) the image is not the expected tree: "
+    ok(torn or stale != want, "without the journal (debugfs -c) the image is not the expected tree: "
        "the replay has work to do", "debugfs -c reads the expected tree already")
     print("ext4linux: before replay, debugfs -c: " + (diff(want, stale).replace("\n", "; ")[:300]))
     return committed
@@ -230,16 +247,21 @@ def check_after(img, tmp, want, who):
     ok(r.returncode == 0, "e2fsck -fn after %s: clean" % who,
        (r.stdout + r.stderr).decode()[-2500:])
     got = host_tree(img, tmp)
-    ok(got == want, "debugfs after %s: the expected tree (%d entries)" % (who, len(want)),
-       diff(want, got))
+    if want is not None:
+        ok(got == want, "debugfs after %s: the expected tree (%d entries)" % (who, len(want)),
+           diff(want, got))
+    return got
 
 
 def e2fsck_replay(img, tmp, want):
+    """e2fsck -fy on a copy of img, then check_after on it; the tree it holds. want None: any
+    tree (a torn run: the tree e2fsck's replay gives is the one the others must give)."""
     copy = os.path.join(tmp, "e2fsck.img")
     shutil.copyfile(img, copy)
     run("e2fsck", "-fy", copy, check=False)
-    check_after(copy, tmp, want, "e2fsck's replay (on a copy)")
+    got = check_after(copy, tmp, want, "e2fsck's replay (on a copy)")
     os.unlink(copy)
+    return got
 
 
 # --- the guests ----------------------------------------------------------------------------------
@@ -281,34 +303,40 @@ def kill(p):
     p.wait()
 
 
-def finish(p, out, timeout):
-    """Wait for p to exit; (status, text)."""
-    os.set_blocking(p.stdout.fileno(), True)
-    try:
-        rest, _ = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        kill(p)
-        rest = b""
-    out += rest or b""
-    return p.returncode, out.decode(errors="replace")
-
-
-def linux_to_libos(image, machine, img, tmp, guest, want, variant, keep):
+def linux_to_libos(image, machine, img, tmp, guest, want, variant, keep, rng):
+    torn = variant == "torn"
     t0 = time.time()
     opts = VARIANTS[variant][1]
     p = spawn(linux_cmd(image, machine, img, ["write", "-"] + ([opts] if opts else []), guest))
     out = bytearray()
-    wrote = wait_for(p, b"rt: durable", out, 240)
-    kill(p)
-    text = out.decode(errors="replace")
-    print("ext4linux: the Linux guest wrote and was killed after %.1f s" % (time.time() - t0))
+    if torn:
+        delay = rng.uniform(0, 4)
+        started = wait_for(p, b"rt: phase 1 durable", out, 240)
+        time.sleep(delay)
+        wait_for(p, b"\n", out, 0)
+        kill(p)
+        text = out.decode(errors="replace")
+        print("ext4linux: the Linux guest was killed %.2f s into phase 2 (%s)" %
+              (delay, "it had finished" if "rt: durable" in text else "still writing"))
+        wrote = ok(started and "FAIL" not in text, "the Linux guest wrote phase 1", text[-3000:])
+    else:
+        wrote = wait_for(p, b"rt: durable", out, 240)
+        kill(p)
+        text = out.decode(errors="replace")
+        print("ext4linux: the Linux guest wrote and was killed after %.1f s" % (time.time() - t0))
+        wrote = ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
+                   "the Linux guest wrote every file and fsync'ed it", text[-3000:])
     if keep:
         shutil.copyfile(img, os.path.join(tmp, "killed.img"))
-    if not ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
-              "the Linux guest wrote every file and fsync'ed it", text[-3000:]):
+    if not wrote:
         return
-    check_needs_recovery(img, tmp, want, variant, "Linux")
-    e2fsck_replay(img, tmp, want)
+    check_needs_recovery(img, tmp, want, variant, "Linux", torn)
+    if torn:  # the tree is wherever the kill left it: the one e2fsck's replay gives
+        want = e2fsck_replay(img, tmp, None)
+        if not ok(want is not None, "after e2fsck's replay there is a tree to compare"):
+            return
+    else:
+        e2fsck_replay(img, tmp, want)
     t0 = time.time()
     r = subprocess.run(libos_cmd(image, machine, img, ["list"]), stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -321,12 +349,14 @@ def linux_to_libos(image, machine, img, tmp, guest, want, variant, keep):
     ok(r.returncode == 0 and "FAIL" not in text, "test_ext4rt list: status 0, no FAIL",
        text[-2000:])
     got = guest_listing(text)
-    ok(got == listing(want), "libos lists the expected tree (%d entries)" % len(got),
+    what = "the tree e2fsck's replay gives" if torn else "the expected tree"
+    ok(got == listing(want), "libos lists %s (%d entries)" % (what, len(got)),
        "\n".join(sorted(set(got) ^ set(listing(want))))[:2500])
     check_after(img, tmp, want, "libos's replay")
 
 
-def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep):
+def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep, rng):
+    torn = variant == "torn"
     snap = os.path.join(tmp, "phase1.img")
     t0 = time.time()
     p = spawn(libos_cmd(image, machine, img, ["write", "pause"]))
@@ -338,14 +368,25 @@ def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep):
     shutil.copyfile(img, snap)  # the guest waits on stdin meanwhile: nothing is written
     p.stdin.write(b"go\n")
     p.stdin.flush()
-    wrote = wait_for(p, b"rt: durable", out, 240)
-    kill(p)
-    text = out.decode(errors="replace")
-    print("ext4linux: libos wrote and was killed after %.1f s" % (time.time() - t0))
+    if torn:
+        delay = rng.uniform(0, 1.5)
+        time.sleep(delay)
+        wait_for(p, b"\n", out, 0)
+        kill(p)
+        text = out.decode(errors="replace")
+        print("ext4linux: libos was killed %.2f s into phase 2 (%s)" %
+              (delay, "it had finished" if "rt: durable" in text else "still writing"))
+        wrote = ok("FAIL" not in text, "libos wrote without a FAIL", text[-3000:])
+    else:
+        wrote = wait_for(p, b"rt: durable", out, 240)
+        kill(p)
+        text = out.decode(errors="replace")
+        print("ext4linux: libos wrote and was killed after %.1f s" % (time.time() - t0))
+        wrote = ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
+                   "libos wrote every file and fsync'ed it", text[-3000:])
     if keep:
         shutil.copyfile(img, os.path.join(tmp, "killed.img"))
-    if not ok(wrote and "rt: durable (0 failures)" in text and "FAIL" not in text,
-              "libos wrote every file and fsync'ed it", text[-3000:]):
+    if not wrote:
         return
     # The crash: the home writes that followed the last commits, never flushed, are lost.
     committed = journal_state(img)[2]
@@ -359,8 +400,15 @@ def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep):
             new.write(old.read(bs))
     print("ext4linux: the crash: %d block(s) of the committed transaction(s) %s back to their "
           "content before phase 2" % (len(blocks), sorted(committed)))
-    check_needs_recovery(img, tmp, want, variant, "libos")
-    e2fsck_replay(img, tmp, want)
+    check_needs_recovery(img, tmp, want, variant, "libos", torn)
+    if torn:  # phase 2 is one transaction: after a replay, all of it or none
+        got = e2fsck_replay(img, tmp, None)
+        if not ok(got in (want, phase1()), "after e2fsck's replay the tree is phase 1's or the "
+                  "whole one (phase 2 is one transaction)", diff(want, got)):
+            return
+        want = got
+    else:
+        e2fsck_replay(img, tmp, want)
     t0 = time.time()
     r = subprocess.run(linux_cmd(image, machine, img, ["list"], guest), stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
@@ -376,7 +424,8 @@ def libos_to_linux(image, machine, img, tmp, guest, want, variant, keep):
        "the Linux guest: status 0, no FAIL",
        "status %d\n%s" % (r.returncode, text[-2000:]))
     got = guest_listing(text)
-    ok(got == listing(want), "Linux lists the expected tree (%d entries)" % len(got),
+    what = ("phase 1's tree" if want == phase1() else "the expected tree")
+    ok(got == listing(want), "Linux lists %s (%d entries)" % (what, len(got)),
        "\n".join(sorted(set(got) ^ set(listing(want))))[:2500])
     check_after(img, tmp, want, "Linux's replay")
 
@@ -389,7 +438,7 @@ def main(argv):
     image, direction, variant = args[:3]
     cache = os.path.join(os.environ.get("LIBOS_CACHE") or os.path.expanduser("~/.cache/libos"),
                          "linux")
-    machine, keep, rest = "microvm", False, args[3:]
+    machine, keep, seed, rest = "microvm", False, random.randrange(1 << 30), args[3:]
     while rest:
         a = rest.pop(0)
         if a == "--cache":
@@ -398,11 +447,14 @@ def main(argv):
             machine = rest.pop(0)
         elif a == "--keep":
             keep = True
+        elif a == "--seed":
+            seed = int(rest.pop(0))
         else:
             sys.exit("ext4linux: unknown argument " + a)
     guest = linux.ext4_guest(cache, SRC, "ext4rt-initramfs.cpio", ["-DRT_LINUX_INIT"])
-    print("ext4linux: %s, %s image, %s; kernel %s" % (direction, variant, machine,
-                                                      os.path.basename(guest[0])))
+    print("ext4linux: %s, %s image, %s; kernel %s%s" % (
+        direction, variant, machine, os.path.basename(guest[0]),
+        "; seed %d" % seed if variant == "torn" else ""))
     tmp = tempfile.mkdtemp(prefix="libos-ext4linux-")
     img = os.path.join(tmp, "vda.img")
     with open(img, "wb") as f:
@@ -412,7 +464,7 @@ def main(argv):
     want = expected()
     try:
         (linux_to_libos if direction == "linux-to-libos" else libos_to_linux)(
-            image, machine, img, tmp, guest, want, variant, keep)
+            image, machine, img, tmp, guest, want, variant, keep, random.Random(seed))
     finally:
         if keep:
             print("ext4linux: images kept in " + tmp)

@@ -7,8 +7,8 @@
  * that either can write what the other replays. argv[1] is the case:
  *   write [pause|-] [OPTS]
  *           phase 1: a tree of files of several sizes, each fsync'ed, and a directory of a few
- *           blocks emptied and removed. With "pause", print "rt: phase 1 durable" and wait for a
- *           line on stdin (the test copies the image then). Phase 2: a rename, a rename over a
+ *           blocks emptied and removed; "rt: phase 1 durable". With "pause", wait for a line on
+ *           stdin (the test copies the image then). Phase 2: a rename, a rename over a
  *           file, an unlink, truncates down and up, appends, an overwrite in place, 200 small
  *           files in a new directory, a symlink, a deeper tree, a directory made and removed, a
  *           file whose every 1 KiB starts with the jbd2 magic (journaled: escaped);
@@ -260,9 +260,9 @@ static int write_case(int pause)
                                                        "/data/rt", "/data", NULL};
          *d; d++)
         sync_path(*d);
+    printf("rt: phase 1 durable\n");
+    fflush(stdout);
     if (pause) {
-        printf("rt: phase 1 durable\n");
-        fflush(stdout);
         char line[16];
         MUST(read(0, line, sizeof line) > 0, "a line on stdin");
     }
