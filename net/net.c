@@ -121,6 +121,7 @@ void libos_net_init(void)
     read_config();
     tcpip_init(NULL, NULL);
     LOCK_TCPIP_CORE();
+    libos_net_pools_init(libos_net_max_conns(config.max_conns));
     libos_net_virtio_probe(nic, &nic_count);
     for (unsigned i = 0; i < nic_count; i++)
         configure(i);
