@@ -28,6 +28,15 @@ unsigned libos_net_count(void) { return nic_count; }
 
 struct netif *libos_net_netif(unsigned n) { return n < nic_count ? nic[n] : NULL; }
 
+int libos_net_counters(unsigned n, struct libos_net_counters *out)
+{
+    struct netif *nif = libos_net_netif(n);
+    if (!nif)
+        return -ENODEV;
+    libos_net_virtio_counters(nif, out);
+    return 0;
+}
+
 void libos_net_lock(void) { LOCK_TCPIP_CORE(); }
 
 void libos_net_unlock(void) { UNLOCK_TCPIP_CORE(); }

@@ -25,6 +25,9 @@ unsigned libos_net_max_conns(unsigned given);
 /* Size lwIP's pools and its PCB lookup for n connections (pools.c); core lock held, at start. */
 void libos_net_pools_init(unsigned n);
 
+/* The counters of a NIC the virtio-net driver made. */
+void libos_net_virtio_counters(struct netif *n, struct libos_net_counters *out);
+
 /* Send what the drivers queued (one notification per device). */
 void libos_net_flush(void);
 
