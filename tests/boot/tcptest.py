@@ -15,7 +15,7 @@ Cases:
             connect. The guest must hold exactly 4, send no reset (the SYNs beyond the backlog
             are dropped, so clients retry), and after "release" every client must be served,
             the later ones by the SYNs they retransmit.
-  many      1000 connections open at once (the default pool), each echoing a line, three
+  many      1000 connections open at once (the default pool, in 16 MiB), each echoing a line, three
             rounds over all of them; then all closed, and the guest's active PCBs back to the
             stats connection's own. With --figures it prints the round trip per request with
             10 and with 1000 connections open (figures, not checked).
@@ -38,11 +38,11 @@ from nettest import fail  # noqa: E402
 PORT, HOLDPORT = 7, 8
 
 
-def boot(image, machine, args, quiet=False):
+def boot(image, machine, args, quiet=False, mem=None):
     port, hport = nettest.free_tcp_port(), nettest.free_tcp_port()
     fwd = "user,hostfwd=tcp:127.0.0.1:%d-:%d,hostfwd=tcp:127.0.0.1:%d-:%d" % (port, PORT, hport, HOLDPORT)
-    g = nettest.Guest([nettest.RUNNER, image, "--machine", machine, "--timeout", "150", "--net", fwd,
-                       "--"] + args + [str(PORT), str(HOLDPORT), "4"], quiet=quiet)
+    g = nettest.Guest([nettest.RUNNER, image, "--machine", machine, "--timeout", "150", "--net", fwd]
+                      + (["--mem", mem] if mem else []) + ["--"] + args + [str(PORT), str(HOLDPORT), "4"], quiet=quiet)
     g.wait_for(r"^tcpserve: listening on 7, holding on 8 with backlog 4$", 60)
     return g, port, hport
 
@@ -184,18 +184,18 @@ def guest_input(s):
         if not d:
             fail("count: connection closed")
         line += d
-    m = re.match(rb"count: frames (\d+) input (\d+) ns\n$", line)
+    m = re.match(rb"count: frames (\d+) input (\d+) ns heap (\d+) KiB\n$", line)
     if not m:
         fail("unexpected count answer %r" % line)
-    return int(m.group(1)), int(m.group(2))
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
 
 
 def per_frame(socks, rounds, tag):
     """lwIP's input time per received frame over rounds of echoes on socks (ns)."""
-    f0, t0 = guest_input(socks[0])
+    f0, t0, _ = guest_input(socks[0])
     for r in range(rounds):
         echo_round(socks, "%s%d" % (tag, r))
-    f1, t1 = guest_input(socks[0])
+    f1, t1, _ = guest_input(socks[0])
     return (t1 - t0) / max(1, f1 - f0)
 
 
@@ -203,8 +203,9 @@ def many_case(image, machine, figures):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < 1200:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
-    g, port, _ = boot(image, machine, ["libos.verbose=1"])
+    g, port, _ = boot(image, machine, ["libos.verbose=1"], mem="16M")
     g.wait_for(r"^net: pools for 1000 connections: ", 5)
+    heap0 = None
     socks = []
     few = None
     for i in range(1000):
@@ -215,6 +216,8 @@ def many_case(image, machine, figures):
         if s.recv(10) != b"hello\n":
             fail("connection %d: no echo" % (i + 1))
         socks.append(s)
+        if heap0 is None:
+            heap0 = guest_input(s)[2]
         if len(socks) == 10 and figures:
             few = min(echo_round(socks, "few%d" % r) for r in range(5))
             few_in = per_frame(socks, 5, "few")
@@ -222,6 +225,9 @@ def many_case(image, machine, figures):
     for r in range(3):
         per = echo_round(socks, "round%d" % r)
     print("tcptest: ok: three rounds over 1000 connections echoed byte-exact")
+    heap = guest_input(socks[0])[2]
+    print("tcptest: figure: heap in use with 1 connection %d KiB, with 1000 %d KiB (%.0f B more per connection)"
+          % (heap0, heap, (heap - heap0) * 1024 / 999))
     # the pool is full (a 1001st connection's SYN would be dropped): ask on the last connection
     last = socks.pop()
     last.sendall(b"stats")

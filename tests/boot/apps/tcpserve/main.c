@@ -7,8 +7,8 @@
  *   release  accept what HOLDPORT holds (answering "hi\n" on each, then closing), answer "ok\n"
  *            and close
  *   quit     answer "bye\n", close, and end the program (exit 0)
- *   count    answer "count: frames F input N ns\n" (eth0's received frames, and lwIP's time over
- *            them: libos_net_counters), the connection stays open
+ *   count    answer "count: frames F input N ns heap H KiB\n" (eth0's received frames, lwIP's
+ *            time over them: libos_net_counters; the heap in use), the connection stays open
  *   anything else is echoed back, the connection stays open.
  * HOLDPORT listens with a backlog of BACKLOG and holds every connection it gets without
  * accepting it (tcp_backlog_delayed, what a socket layer does until the app calls accept), so
@@ -31,6 +31,7 @@
 #include <libos/sched.h>
 #include <libos/time.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,8 +111,9 @@ static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         struct libos_net_counters k = {0};
         char line[80];
         libos_net_counters(0, &k);
-        snprintf(line, sizeof line, "count: frames %llu input %llu ns\n", (unsigned long long)k.rx_frames,
-                 (unsigned long long)k.input_ns);
+        snprintf(line, sizeof line, "count: frames %llu input %llu ns heap %u KiB\n",
+                 (unsigned long long)k.rx_frames, (unsigned long long)k.input_ns,
+                 (unsigned)(mallinfo().uordblks / 1024));
         tcp_write(pcb, line, (u16_t)strlen(line), TCP_WRITE_FLAG_COPY);
         tcp_output(pcb);
     } else if (strncmp(cmd, "release", 7) == 0) {
