@@ -98,7 +98,7 @@ void libos_net_pools_init(unsigned n)
         libos_panic("net: out of memory for the TCP lookup table (%u buckets)", buckets);
     tcp_pcb_hash_set(table, buckets - 1);
     total += buckets * sizeof *table;
-    lookup = 2 * sizeof *table; /* a bucket (or two: a power of two), two pointers in the PCB */
+    lookup = buckets * sizeof *table / n; /* its share of the table (its chain's two pointers are in tcp_pcb) */
 #endif
     if (libos_boot_verbose()) {
         unsigned pcb = memp_pools[MEMP_TCP_PCB]->size, nc = memp_pools[MEMP_NETCONN]->size;
