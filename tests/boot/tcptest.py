@@ -19,13 +19,24 @@ Cases:
             rounds over all of them; then all closed, and the guest's active PCBs back to the
             stats connection's own. With --figures it prints the round trip per request with
             10 and with 1000 connections open (figures, not checked).
-Exits 0 when the case passed.
+  overrun   (root only; skipped otherwise) in a network namespace the test makes, with a tap
+            device that QEMU attaches to: the test itself is a TCP peer that writes its
+            segments onto the tap (an AF_PACKET socket, at its own address 192.168.77.3), which
+            a kernel socket could not do: it makes a connection stop reading ("stall"), fills its
+            window to ~1.5 KB, sends a segment that starts inside the window and ends 900 bytes
+            past it (queued out of order), then fills the hole. lwIP 2.2.1 then subtracts the
+            queued segment from what is left of the window, which its assertion forbids (a
+            panic); net/lwip-patches/0003 drops the queue instead. The guest must answer a
+            connection from the host's kernel after it, and exit 0.
+Exits 0 when the case passed, 77 when it was skipped.
 """
 import os
 import re
 import resource
 import select
 import socket
+import struct
+import subprocess
 import sys
 import time
 
@@ -261,9 +272,179 @@ def many_case(image, machine, figures):
     quit_guest(g, port)
 
 
+GUEST_MAC = bytes.fromhex("525400123456")  # the runner's first NIC
+PEER_MAC = bytes.fromhex("020000000003")
+
+
+class RawPeer:
+    """A TCP peer of our own on an interface: Ethernet, ARP replies, IPv4, TCP, by hand."""
+
+    def __init__(self, ifname, ip, guest_ip):
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+        self.s.bind((ifname, 0))
+        self.ip, self.gip = socket.inet_aton(ip), socket.inet_aton(guest_ip)
+        self.ident = 1
+
+    def send_ip(self, payload):
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), self.ident, 0x4000, 64, 6, 0,
+                          self.ip, self.gip)
+        self.ident += 1
+        hdr = hdr[:10] + struct.pack("!H", nettest.inet_sum(hdr)) + hdr[12:]
+        self.s.send(GUEST_MAC + PEER_MAC + b"\x08\x00" + hdr + payload)
+
+    def send_tcp(self, sport, dport, seq, ack, flags, data=b"", opts=b""):
+        off = (20 + len(opts)) // 4
+        t = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xffffffff, ack & 0xffffffff, off << 4, flags,
+                        65535, 0, 0) + opts + data
+        pseudo = self.ip + self.gip + struct.pack("!BBH", 0, 6, len(t))
+        t = t[:16] + struct.pack("!H", nettest.inet_sum(pseudo + t)) + t[18:]
+        self.send_ip(t)
+
+    def recv_tcp(self, timeout):
+        """The next TCP segment from the guest to us: (flags, seq, ack, window, data); answers
+        ARP requests for our address meanwhile. None after timeout seconds."""
+        end = time.time() + timeout
+        while time.time() < end:
+            r, _, _ = select.select([self.s], [], [], max(0, end - time.time()))
+            if not r:
+                break
+            f = self.s.recv(65536)
+            typ = f[12:14]
+            if typ == b"\x08\x06" and f[20:22] == b"\x00\x01" and f[38:42] == self.ip:  # ARP request
+                arp = b"\x00\x01\x08\x00\x06\x04\x00\x02" + PEER_MAC + self.ip + f[22:28] + f[28:32]
+                self.s.send(f[22:28] + PEER_MAC + b"\x08\x06" + arp)
+                continue
+            if typ != b"\x08\x00" or f[14 + 9] != 6 or f[14 + 12:14 + 16] != self.gip or f[14 + 16:14 + 20] != self.ip:
+                continue
+            ip = f[14:]
+            hl = (ip[0] & 15) * 4
+            tot = struct.unpack("!H", ip[2:4])[0]
+            t = ip[hl:tot]
+            seq, ack = struct.unpack("!II", t[4:12])
+            off = (t[12] >> 4) * 4
+            return t[13], seq, ack, struct.unpack("!H", t[14:16])[0], t[off:]
+        return None
+
+
+def sh(*cmd):
+    r = subprocess.run(list(cmd), capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("%s: %s" % (" ".join(cmd), (r.stderr or r.stdout).strip()))
+
+
+def overrun_case(image, machine):
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
+        print("tcptest: skipped: needs root and /dev/net/tun")
+        sys.exit(77)
+    if len(sys.argv) > 1 and sys.argv[-1] == "--in-namespace":
+        return overrun_inside(image, machine)
+    ns = "libos-tcptest-%d" % os.getpid()
+    sh("ip", "netns", "add", ns)
+    try:
+        r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), image,
+                            "--machine", machine, "overrun", "--in-namespace"])
+        if r.returncode != 0:
+            sys.exit(r.returncode)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+def overrun_inside(image, machine):
+    sh("ip", "link", "set", "lo", "up")
+    sh("ip", "tuntap", "add", "dev", "ltap0", "mode", "tap")
+    sh("ip", "addr", "add", "192.168.77.1/24", "dev", "ltap0")
+    sh("ip", "link", "set", "ltap0", "up")
+    g = nettest.Guest([nettest.RUNNER, image, "--machine", machine, "--timeout", "120", "--net", "tap:ltap0",
+                       "--", "net.eth0=192.168.77.2/24", str(PORT), str(HOLDPORT), "4"])
+    try:
+        g.wait_for(r"^tcpserve: listening on 7, holding on 8 with backlog 4$", 60)
+        peer = RawPeer("ltap0", "192.168.77.3", "192.168.77.2")
+        sport, iss = 40000, 1000
+        for _ in range(5):  # the guest resolves our address first (ARP)
+            peer.send_tcp(sport, PORT, iss, 0, 0x02, opts=b"\x02\x04\x05\xb4")
+            seg = peer.recv_tcp(2)
+            while seg and not (seg[0] & 0x12 == 0x12):
+                seg = peer.recv_tcp(2)
+            if seg:
+                break
+        else:
+            fail("no SYN-ACK from the guest")
+        gseq = seg[1] + 1
+        nxt = iss + 1
+        peer.send_tcp(sport, PORT, nxt, gseq, 0x10)
+        peer.send_tcp(sport, PORT, nxt, gseq, 0x18, b"stall")
+        nxt += 5
+        win = None
+
+        def acked_window():
+            """The guest's window once it has acknowledged everything sent."""
+            end = time.time() + 5
+            w = None
+            while time.time() < end:
+                sg = peer.recv_tcp(0.5)
+                if sg and sg[2] == nxt & 0xffffffff:
+                    return sg[3]
+                if not sg:  # a delayed ACK: ask for one with a window probe's duplicate
+                    peer.send_tcp(sport, PORT, nxt - 1, gseq, 0x10, b"x")
+            return w
+        win = acked_window()
+        if win is None:
+            fail("the guest did not acknowledge 'stall'")
+        print("tcptest: connection stalled, guest window %d" % win)
+        while win > 1900:  # fill the window, the guest reads nothing
+            n = min(1460, win - 1500)
+            peer.send_tcp(sport, PORT, nxt, gseq, 0x18, bytes(n))
+            nxt += n
+            w = acked_window()
+            if w is None:
+                fail("the guest stopped acknowledging at window %d" % win)
+            win = w
+        print("tcptest: guest window down to %d" % win)
+        # starts inside the window, ends 900 bytes past it: queued out of order, untrimmed
+        peer.send_tcp(sport, PORT, nxt + win - 500, gseq, 0x18, bytes(1400))
+        time.sleep(0.3)
+        peer.send_tcp(sport, PORT, nxt, gseq, 0x18, bytes(win - 500))  # fills the hole
+        time.sleep(1)
+        if "PANIC" in g.out or g.p.poll() is not None:
+            g.finish(5)
+            fail("the guest died after the window overrun")
+        print("tcptest: ok: the guest took the overrunning segment without an assertion")
+        peer.send_tcp(sport, PORT, nxt, gseq, 0x04)  # reset our connection: done with it
+        st = stats_at(("192.168.77.2", PORT))
+        if st.get("rst") is None:
+            fail("no stats from the guest")
+        s = socket.create_connection(("192.168.77.2", PORT), timeout=10)
+        s.sendall(b"quit")
+        s.recv(10)
+        s.close()
+        code = g.finish(30)
+        g = None
+        if code != 0:
+            fail("exit status %d, expected 0" % code)
+        print("tcptest: ok: the guest still serves and exits 0")
+    finally:
+        if g is not None:
+            g.p.kill()
+            g.finish(10)
+
+
+def stats_at(addr):
+    s = socket.create_connection(addr, timeout=10)
+    s.sendall(b"stats")
+    got = b""
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        got += d
+    s.close()
+    print("tcptest: guest " + got.decode(errors="replace").strip())
+    return {"rst": 0} if got.startswith(b"stats: ") else {}
+
+
 def main(argv):
     figures = "--figures" in argv
-    argv = [a for a in argv if a != "--figures"]
+    argv = [a for a in argv if a not in ("--figures", "--in-namespace")]
     if len(argv) != 4 or argv[1] != "--machine":
         sys.exit(__doc__)
     image, machine, case = argv[0], argv[2], argv[3]
@@ -273,6 +454,8 @@ def main(argv):
         backlog_case(image, machine)
     elif case == "many":
         many_case(image, machine, figures)
+    elif case == "overrun":
+        overrun_case(image, machine)
     else:
         sys.exit("tcptest: unknown case %r" % case)
     print("tcptest: passed")

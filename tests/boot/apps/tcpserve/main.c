@@ -7,6 +7,8 @@
  *   release  accept what HOLDPORT holds (answering "hi\n" on each, then closing), answer "ok\n"
  *            and close
  *   quit     answer "bye\n", close, and end the program (exit 0)
+ *   stall    from now on, take the connection's data without reading it (no tcp_recved): its
+ *            receive window closes as data comes
  *   count    answer "count: frames F input N ns heap H KiB\n" (eth0's received frames, lwIP's
  *            time over them: libos_net_counters; the heap in use), the connection stays open
  *   anything else is echoed back, the connection stays open.
@@ -84,6 +86,22 @@ static void release_held(void)
     nheld = 0;
 }
 
+/* A stalled connection: its data is dropped unread, so the window shrinks. */
+static err_t hoard(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg, (void)err;
+    if (!p) {
+        tcp_recv(pcb, NULL);
+        if (tcp_close(pcb) != ERR_OK) {
+            tcp_abort(pcb);
+            return ERR_ABRT;
+        }
+        return ERR_OK;
+    }
+    pbuf_free(p);
+    return ERR_OK;
+}
+
 static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     (void)arg, (void)err;
@@ -107,6 +125,8 @@ static err_t received(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
                  (unsigned)m->used, (unsigned)m->avail, (unsigned)m->max, (unsigned)m->err,
                  count(tcp_active_pcbs), count(tcp_tw_pcbs), nheld, resets);
         reply_and_close(pcb, line);
+    } else if (strncmp(cmd, "stall", 5) == 0) {
+        tcp_recv(pcb, hoard);
     } else if (strncmp(cmd, "count", 5) == 0) {
         struct libos_net_counters k = {0};
         char line[80];
