@@ -6,6 +6,7 @@
  *   net.ethN=off                                    leave the NIC down
  *   net.hostname=NAME                               sent with DHCP requests
  *   net.dhcp_wait=SECONDS                           boot waits this long for leases (0: not)
+ *   net.max_conns=N                                 TCP connections the pools hold (pools.c)
  * Every other net.* word is refused, with its reason.
  */
 #include "config.h"
@@ -104,6 +105,15 @@ int libos_net_config_word(struct net_config *c, const char *w, const char **why)
         c->dhcp_wait_ms = secs * 1000;
         return 0;
     }
+    if (strncmp(w, "max_conns=", 10) == 0) {
+        const char *s = w + 10;
+        unsigned n;
+        *why = "max_conns=: connections, 1 to 65535";
+        if (parse_uint(&s, NET_MAX_CONNS_LIMIT, &n) || *s || n == 0)
+            return -1;
+        c->max_conns = n;
+        return 0;
+    }
     if (strncmp(w, "eth", 3) == 0 && w[3] >= '0' && w[3] <= '9' && w[4] == '=') {
         unsigned i = (unsigned)(w[3] - '0');
         *why = "at most " "8" " interfaces (eth0 to eth7)";
@@ -126,6 +136,6 @@ int libos_net_config_word(struct net_config *c, const char *w, const char **why)
         }
         return parse_static(n, v, why);
     }
-    *why = "unknown word (known: net.ethN=..., net.hostname=, net.dhcp_wait=)";
+    *why = "unknown word (known: net.ethN=..., net.hostname=, net.dhcp_wait=, net.max_conns=)";
     return -1;
 }

@@ -9,6 +9,10 @@
 
 #define NET_NIC_MAX 8
 
+/* Largest net.max_conns= (and MAX_CONNECTIONS of libos_add_executable): the pools it sizes
+ * (pools.c) stay below 64 MiB. */
+#define NET_MAX_CONNS_LIMIT 65535
+
 /* One interface as the configuration sees it (config.c, pure logic). Addresses are in network
  * byte order, as lwIP's ip4_addr_t holds them. */
 struct net_if_config {
@@ -24,6 +28,7 @@ struct net_config {
     struct net_if_config nic[NET_NIC_MAX];
     char hostname[64];
     uint32_t dhcp_wait_ms;
+    unsigned max_conns; /* net.max_conns=N, 0 when not given */
 };
 
 /* Parse one kernel parameter word without its "net." prefix ("eth0=10.0.2.15/24,gw=..."). 0, or

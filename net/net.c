@@ -28,6 +28,15 @@ unsigned libos_net_count(void) { return nic_count; }
 
 struct netif *libos_net_netif(unsigned n) { return n < nic_count ? nic[n] : NULL; }
 
+int libos_net_counters(unsigned n, struct libos_net_counters *out)
+{
+    struct netif *nif = libos_net_netif(n);
+    if (!nif)
+        return -ENODEV;
+    libos_net_virtio_counters(nif, out);
+    return 0;
+}
+
 void libos_net_lock(void) { LOCK_TCPIP_CORE(); }
 
 void libos_net_unlock(void) { UNLOCK_TCPIP_CORE(); }
@@ -121,6 +130,7 @@ void libos_net_init(void)
     read_config();
     tcpip_init(NULL, NULL);
     LOCK_TCPIP_CORE();
+    libos_net_pools_init(libos_net_max_conns(config.max_conns));
     libos_net_virtio_probe(nic, &nic_count);
     for (unsigned i = 0; i < nic_count; i++)
         configure(i);

@@ -18,6 +18,16 @@
  * most NET_NIC_MAX in all); call with the core lock held. */
 void libos_net_virtio_probe(struct netif **nics, unsigned *count);
 
+/* The connections the pools are sized for: given (net.max_conns=, 0 if none), else the app's
+ * MAX_CONNECTIONS, else LIBOS_NET_MAX_CONNECTIONS. */
+unsigned libos_net_max_conns(unsigned given);
+
+/* Size lwIP's pools and its PCB lookup for n connections (pools.c); core lock held, at start. */
+void libos_net_pools_init(unsigned n);
+
+/* The counters of a NIC the virtio-net driver made. */
+void libos_net_virtio_counters(struct netif *n, struct libos_net_counters *out);
+
 /* Send what the drivers queued (one notification per device). */
 void libos_net_flush(void);
 

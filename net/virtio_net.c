@@ -112,6 +112,7 @@ struct vnet {
     unsigned tx_segs;       /* descriptors a frame may use */
     struct libos_waitq wake;
     struct vnet *next;      /* every NIC, for libos_net_flush */
+    struct libos_net_counters count;
 };
 
 static struct vnet *nics;
@@ -120,6 +121,7 @@ static struct vnet *nics;
 static void interrupt(void *arg)
 {
     struct vnet *v = arg;
+    v->count.interrupts++;
     virtio_vq_disable_irq(v->rxq);
     libos_wake_one(&v->wake);
 }
@@ -162,7 +164,7 @@ static void rx_refill(struct vnet *v)
         v->rx_posted++, added++;
     }
     if (added)
-        virtio_vq_kick(v->rxq);
+        v->count.notifications += (unsigned)virtio_vq_kick(v->rxq);
 }
 
 /* Complete a partial checksum (NEEDS_CSUM): the device summed nothing from csum_start on and
@@ -183,6 +185,7 @@ static void rx_one(struct vnet *v, struct rxbuf *b, uint32_t len)
     uint8_t *dev = b->data + RX_DEV_OFFSET;
     struct vnet_hdr h;
     v->rx_posted--;
+    v->count.rx_frames++;
     if (len < sizeof h + 14 || len > v->rx_len)
         goto drop;
     memcpy(&h, dev, sizeof h);
@@ -197,8 +200,10 @@ static void rx_one(struct vnet *v, struct rxbuf *b, uint32_t len)
         goto drop;
     b->pc.custom_free_function = rx_pbuf_free;
     struct pbuf *p = pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_RAM, &b->pc, frame, (u16_t)len);
+    uint64_t t = libos_time_monotonic_ns();
     if (v->netif.input(p, &v->netif) != ERR_OK)
         pbuf_free(p);
+    v->count.input_ns += libos_time_monotonic_ns() - t;
     return;
 drop:
     b->next = v->rx_free;
@@ -269,7 +274,7 @@ static void kick_tx(struct vnet *v)
 {
     if (v->tx_unkicked) {
         v->tx_unkicked = 0;
-        virtio_vq_kick(v->txq);
+        v->count.notifications += (unsigned)virtio_vq_kick(v->txq);
     }
 }
 
@@ -327,6 +332,7 @@ static err_t linkoutput(struct netif *netif, struct pbuf *p)
         return ERR_MEM;
     }
     LINK_STATS_INC(link.xmit);
+    v->count.tx_frames++;
     if (++v->tx_unkicked >= TX_KICK_BATCH)
         kick_tx(v);
     return ERR_OK;
@@ -442,6 +448,11 @@ static struct netif *setup(struct virtio_dev *dev, unsigned index)
                      f & 1ull << VIRTIO_NET_F_MRG_RXBUF ? ", mergeable buffers" : "",
                      f & 1ull << VIRTIO_F_EVENT_IDX ? ", event index" : "");
     return &v->netif;
+}
+
+void libos_net_virtio_counters(struct netif *n, struct libos_net_counters *out)
+{
+    *out = ((struct vnet *)n)->count;
 }
 
 void libos_net_virtio_probe(struct netif **out, unsigned *count)

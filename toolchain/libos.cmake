@@ -111,7 +111,7 @@ function(_libos_size var target option size)
 endfunction()
 
 # libos_add_executable(<name> <sources>... [DEVICES <device>...] [STACK_SIZE <size>]
-#                      [THREAD_STACK_SIZE <size>])
+#                      [THREAD_STACK_SIZE <size>] [MAX_CONNECTIONS <n>])
 # Builds <name>.elf, a bootable image of the application, and a target run-<name> that boots it.
 # All libos libraries and newlib are offered to the linker as one group; it takes only the objects
 # the application references (directly or through newlib), and --gc-sections drops the rest.
@@ -129,8 +129,11 @@ endfunction()
 # libos.thread_stack= override both at boot. A STACK_SIZE of at most 64K runs main on the boot
 # stack (64 KiB, in the image): the image then carries no code for growing stacks unless it has
 # threads, which is how hello keeps its size goals.
+#
+# MAX_CONNECTIONS <n> sizes the network's pools for n TCP connections at once (default
+# LIBOS_NET_MAX_CONNECTIONS, 1000; net.max_conns= on the command line overrides it at boot).
 function(libos_add_executable name)
-  cmake_parse_arguments(arg "" "STACK_SIZE;THREAD_STACK_SIZE" "DEVICES" ${ARGN})
+  cmake_parse_arguments(arg "" "STACK_SIZE;THREAD_STACK_SIZE;MAX_CONNECTIONS" "DEVICES" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   if(NOT DEFINED arg_STACK_SIZE)
     set(arg_STACK_SIZE 8M)
@@ -146,6 +149,13 @@ function(libos_add_executable name)
   if(DEFINED arg_THREAD_STACK_SIZE)
     _libos_size(thread_bytes "${name}" THREAD_STACK_SIZE "${arg_THREAD_STACK_SIZE}")
     string(APPEND generated "const unsigned long libos_app_thread_stack_size = ${thread_bytes}ul;\n")
+  endif()
+  if(DEFINED arg_MAX_CONNECTIONS)
+    # libos::net sizes lwIP's pools from it at boot (net/pools.c; net.max_conns= overrides).
+    if(NOT arg_MAX_CONNECTIONS MATCHES "^[1-9][0-9]*$" OR arg_MAX_CONNECTIONS GREATER 65535)
+      message(FATAL_ERROR "libos_add_executable(${name}): MAX_CONNECTIONS '${arg_MAX_CONNECTIONS}': expected 1 to 65535")
+    endif()
+    string(APPEND generated "const unsigned libos_app_net_max_connections = ${arg_MAX_CONNECTIONS}u;\n")
   endif()
   file(GENERATE OUTPUT ${name_c} CONTENT "${generated}")
   add_executable(${name} ${arg_UNPARSED_ARGUMENTS} ${name_c})

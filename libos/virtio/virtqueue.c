@@ -198,11 +198,11 @@ int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned o
 
 unsigned virtio_vq_max_chain(const struct virtio_vq *q) { return q->max_chain; }
 
-void virtio_vq_kick(struct virtio_vq *q)
+int virtio_vq_kick(struct virtio_vq *q)
 {
     uint16_t old = q->kicked_idx, now = q->avail_idx;
     if (old == now)
-        return;
+        return 0;
     q->kicked_idx = now;
     /* The new avail->idx must be visible before we read whether the device wants a
      * notification, or a device going to sleep and a driver skipping the kick could cross
@@ -210,8 +210,10 @@ void virtio_vq_kick(struct virtio_vq *q)
     mb();
     int need = q->event_idx ? virtq_need_event(*virtq_avail_event(q), now, old)
                             : !(*(volatile uint16_t *)&q->used->flags & VIRTQ_USED_F_NO_NOTIFY);
-    if (need && q->notify)
-        q->notify(q->notify_arg, q->index);
+    if (!need || !q->notify)
+        return 0;
+    q->notify(q->notify_arg, q->index);
+    return 1;
 }
 
 void *virtio_vq_get(struct virtio_vq *q, uint32_t *len)

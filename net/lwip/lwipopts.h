@@ -8,8 +8,8 @@
  * contended only while its holder blocks, which lwIP does not do while holding it.
  *
  * Memory: heap buffers (pbufs of type PBUF_RAM, lwIP's mem_malloc) come from newlib's malloc;
- * everything per connection comes from fixed pools sized by LIBOS_NET_MAX_CONNECTIONS
- * (libos/config.h), so TIME-WAIT PCBs are reclaimed when the pool runs short (tcp_alloc).
+ * everything per connection comes from fixed pools sized at boot by one knob (net/pools.c), so
+ * TIME-WAIT PCBs are reclaimed when the pool runs short (tcp_alloc).
  */
 #ifndef LIBOS_LWIPOPTS_H
 #define LIBOS_LWIPOPTS_H
@@ -29,7 +29,7 @@
 #define DEFAULT_RAW_RECVMBOX_SIZE 16
 #define DEFAULT_UDP_RECVMBOX_SIZE 64
 #define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 64
+#define DEFAULT_ACCEPTMBOX_SIZE 256 /* > any backlog (a u8): a full backlog drops SYNs, never RSTs */
 /* Unlocking the core also sends what the drivers queued meanwhile: one kick per burst. */
 void libos_net_core_unlock(void);
 #define LOCK_TCPIP_CORE() sys_mutex_lock(&lock_tcpip_core)
@@ -43,14 +43,17 @@ void libos_net_assert_core_locked(const char *where);
 #define MEM_LIBC_MALLOC 1
 #define MEMP_MEM_MALLOC 0
 #define MEM_ALIGNMENT 8
-#define MEMP_NUM_TCP_PCB LIBOS_NET_MAX_CONNECTIONS
-#define MEMP_NUM_TCP_PCB_LISTEN (LIBOS_NET_MAX_CONNECTIONS / 4 + 4)
-#define MEMP_NUM_UDP_PCB (LIBOS_NET_MAX_CONNECTIONS / 4 + 8)
+/* The pools that grow with the connections are declared with one element each: net/pools.c
+ * adds the rest at boot (net.max_conns=, the app's MAX_CONNECTIONS, LIBOS_NET_MAX_CONNECTIONS),
+ * so one libos::net archive serves apps of every size. */
+#define MEMP_NUM_TCP_PCB 1
+#define MEMP_NUM_TCP_PCB_LISTEN 1
+#define MEMP_NUM_UDP_PCB 1
 #define MEMP_NUM_RAW_PCB 4
-#define MEMP_NUM_NETCONN (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN + MEMP_NUM_UDP_PCB + MEMP_NUM_RAW_PCB)
-#define MEMP_NUM_TCP_SEG (LIBOS_NET_MAX_CONNECTIONS * 16)
-#define MEMP_NUM_PBUF (LIBOS_NET_MAX_CONNECTIONS * 4 + 64)
-#define MEMP_NUM_NETBUF (LIBOS_NET_MAX_CONNECTIONS + 64)
+#define MEMP_NUM_NETCONN 1
+#define MEMP_NUM_TCP_SEG 1
+#define MEMP_NUM_PBUF 1
+#define MEMP_NUM_NETBUF 1
 #define MEMP_NUM_REASSDATA 8
 #define MEMP_NUM_FRAG_PBUF 16
 #define MEMP_NUM_ARP_QUEUE 32

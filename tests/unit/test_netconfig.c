@@ -37,6 +37,9 @@ int main(void)
     CHECK(word(&c, "hostname=box") == 0 && strcmp(c.hostname, "box") == 0);
     CHECK(word(&c, "dhcp_wait=0") == 0 && c.dhcp_wait_ms == 0);
     CHECK(word(&c, "dhcp_wait=600") == 0 && c.dhcp_wait_ms == 600000);
+    CHECK(c.max_conns == 0);
+    CHECK(word(&c, "max_conns=1") == 0 && c.max_conns == 1);
+    CHECK(word(&c, "max_conns=65535") == 0 && c.max_conns == 65535);
 
     static const char *bad[] = {
         "eth6=10.0.2.300/24", "eth6=10.0.2/24", "eth6=10.0.2.15", "eth6=10.0.2.15/33",
@@ -45,7 +48,8 @@ int main(void)
         "eth6=10.0.2.15/24,dns=1.1.1.1,dns=2.2.2.2,dns=3.3.3.3", "eth6=10.0.2.15x/24", "eth6=",
         "eth6=DHCP", "eth6=1.2.3.4/24 ", "eth6=0001.2.3.4/8", "eth8=dhcp", "eth=dhcp", "eth0x=dhcp",
         "hostname=", "hostname=0123456789012345678901234567890123456789012345678901234567890123",
-        "dhcp_wait=601", "dhcp_wait=", "dhcp_wait=5s", "dhcp_wait=-1", "mtu=9000", "", "eth6",
+        "dhcp_wait=601", "dhcp_wait=", "dhcp_wait=5s", "dhcp_wait=-1",
+        "max_conns=0", "max_conns=65536", "max_conns=", "max_conns=10k", "max_conns=-1", "mtu=9000", "", "eth6",
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct net_config before = c;

@@ -42,4 +42,13 @@ void libos_net_unlock(void);
  * forever). 0, -ENODEV (no ethN), -ETIMEDOUT. */
 int libos_net_wait_ipv4(unsigned n, uint64_t deadline_ns);
 
+/* What NIC n (ethN) did since boot, for benchmarks: interrupts taken, notifications sent to
+ * the device (each a VM exit; event suppression saves the others), frames received and sent,
+ * and the time lwIP took over the received ones (its input path, callbacks included).
+ * 0, or -ENODEV. */
+struct libos_net_counters {
+    uint64_t interrupts, notifications, rx_frames, tx_frames, input_ns;
+};
+int libos_net_counters(unsigned n, struct libos_net_counters *out);
+
 #endif

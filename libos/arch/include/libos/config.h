@@ -66,9 +66,11 @@
 /* Duration of the TSC calibration against the PIT, when CPUID gives no frequency (microseconds). */
 #define LIBOS_TSC_CALIBRATE_US 5000
 
-/* Network (libos::net): TCP connections open at once, listeners and UDP/raw endpoints. Every lwIP
- * pool (PCBs, netconns, segments) is sized from it, in .bss of images that link the network. */
-#define LIBOS_NET_MAX_CONNECTIONS 64
+/* Network (libos::net): TCP connections open at once (TIME-WAIT ones included: the oldest is
+ * reclaimed when the pool runs out). lwIP's pools (PCBs, listeners, UDP, netconns, segments)
+ * are sized from it at boot, on the heap (net/pools.c); an app's MAX_CONNECTIONS and the
+ * net.max_conns= parameter override it. */
+#define LIBOS_NET_MAX_CONNECTIONS 1000
 
 /* Network: receive buffers per NIC (ring entries, at most); each holds one frame (2 KiB). */
 #define LIBOS_NET_RX_BUFFERS 128

@@ -102,8 +102,8 @@ int virtio_vq_add(struct virtio_vq *q, const struct virtio_buf *bufs, unsigned o
 unsigned virtio_vq_max_chain(const struct virtio_vq *q);
 
 /* Tell the device about the chains added since the last kick, unless it said it needs no
- * notification (event index or NO_NOTIFY flag). */
-void virtio_vq_kick(struct virtio_vq *q);
+ * notification (event index or NO_NOTIFY flag). 1 when it was notified (a VM exit), else 0. */
+int virtio_vq_kick(struct virtio_vq *q);
 
 /* The token of the next finished chain, and in *len the bytes the device wrote; NULL when none. */
 void *virtio_vq_get(struct virtio_vq *q, uint32_t *len);
