@@ -135,7 +135,23 @@ int getsockname(int fd, struct sockaddr *a, socklen_t *len) { SOCK_CALL(fd, name
 
 int getpeername(int fd, struct sockaddr *a, socklen_t *len) { SOCK_CALL(fd, name, a, len, 1); }
 
-ssize_t sendmsg(int fd, const struct msghdr *m, int flags) { SOCK_CALL(fd, sendmsg, m, flags); }
+/* What write() does for -EPIPE (libos/posix/pipe.c, weak: present with pipes), unless
+ * MSG_NOSIGNAL. */
+void libos_posix_sigpipe(void) __attribute__((weak));
+
+static ssize_t sent(struct libos_file *f, const struct msghdr *m, int flags)
+{
+    ssize_t r = sock_ops_of(f)->sendmsg(f, m, flags);
+    if (r == -EPIPE && !(flags & MSG_NOSIGNAL) && libos_posix_sigpipe)
+        libos_posix_sigpipe();
+    return sock_ret(r);
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+    struct libos_file *f = sock_file(fd);
+    return f ? sent(f, m, flags) : -1;
+}
 
 ssize_t recvmsg(int fd, struct msghdr *m, int flags) { SOCK_CALL(fd, recvmsg, m, flags); }
 
@@ -143,7 +159,8 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockad
 {
     struct iovec iov = {(void *)buf, n};
     struct msghdr m = {(void *)to, tolen, &iov, 1, NULL, 0, 0};
-    SOCK_CALL(fd, sendmsg, &m, flags);
+    struct libos_file *f = sock_file(fd);
+    return f ? sent(f, &m, flags) : -1;
 }
 
 ssize_t send(int fd, const void *buf, size_t n, int flags) { return sendto(fd, buf, n, flags, NULL, 0); }
@@ -182,3 +199,15 @@ int accept4(int fd, struct sockaddr *a, socklen_t *len, int flags)
 }
 
 int accept(int fd, struct sockaddr *a, socklen_t *len) { return accept4(fd, a, len, 0); }
+
+/* readv and writev on a socket (libos/posix/uio.c names this weakly): every buffer in one call. */
+ssize_t libos_sock_iov(int fd, const struct iovec *iov, int iovcnt, int write_)
+{
+    struct libos_file *f = libos_fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!sock_is(f))
+        return -ENOTSOCK;
+    struct msghdr m = {NULL, 0, (struct iovec *)iov, (size_t)iovcnt, NULL, 0, 0};
+    return write_ ? sock_ops_of(f)->sendmsg(f, &m, 0) : sock_ops_of(f)->recvmsg(f, &m, 0);
+}
