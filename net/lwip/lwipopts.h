@@ -124,8 +124,9 @@ void libos_net_assert_core_locked(const char *where);
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_SINGLE_NETIF 0
 
-/* --- APIs: netconn (sockets are libos fds over it, not lwIP's socket layer) --- */
-#define LWIP_NETCONN 1
+/* --- APIs: the raw API only. Sockets are libos fds over it (net/tcp_sock.c, udp_sock.c): no
+ * netconn, no mailbox per connection, and never lwIP's socket layer. --- */
+#define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 #define LWIP_COMPAT_SOCKETS 0
 #define LWIP_POSIX_SOCKETS_IO_NAMES 0
