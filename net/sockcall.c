@@ -20,7 +20,8 @@ int libos_sock_fstat(struct libos_file *f, struct stat *st)
     return 0;
 }
 
-/* The socket behind fd, or NULL with errno set (EBADF, ENOTSOCK). */
+/* The socket behind fd with a reference for the call (a thread blocked in it keeps the socket
+ * alive while another closes the fd), or NULL with errno set (EBADF, ENOTSOCK). */
 static struct libos_file *sock_file(int fd)
 {
     struct libos_file *f = libos_fd_file(fd);
@@ -32,7 +33,15 @@ static struct libos_file *sock_file(int fd)
         errno = ENOTSOCK;
         return NULL;
     }
+    f->refs++;
     return f;
+}
+
+/* The end of a call: the reference goes, and r becomes errno and -1 or the result. */
+static long done(struct libos_file *f, long r)
+{
+    libos_file_put(f);
+    return sock_ret(r);
 }
 
 ssize_t libos_sock_iov_total(const struct msghdr *m)
@@ -101,8 +110,8 @@ unsigned long long libos_sock_deadline(unsigned long long ns)
         if (!f_)                                                                   \
             return -1;                                                             \
         if (!sock_ops_of(f_)->op)                                                  \
-            return errno = EOPNOTSUPP, -1;                                         \
-        return sock_ret(sock_ops_of(f_)->op(f_, __VA_ARGS__));                     \
+            return done(f_, -EOPNOTSUPP);                                          \
+        return done(f_, sock_ops_of(f_)->op(f_, __VA_ARGS__));                     \
     } while (0)
 
 int bind(int fd, const struct sockaddr *a, socklen_t len) { SOCK_CALL(fd, bind, a, len); }
@@ -114,9 +123,8 @@ int connect(int fd, const struct sockaddr *a, socklen_t len) { SOCK_CALL(fd, con
 int shutdown(int fd, int how)
 {
     if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) {
-        if (sock_file(fd))
-            errno = EINVAL;
-        return -1;
+        struct libos_file *f = sock_file(fd);
+        return f ? (int)done(f, -EINVAL) : -1;
     }
     SOCK_CALL(fd, shutdown, how);
 }
@@ -144,7 +152,7 @@ static ssize_t sent(struct libos_file *f, const struct msghdr *m, int flags)
     ssize_t r = sock_ops_of(f)->sendmsg(f, m, flags);
     if (r == -EPIPE && !(flags & MSG_NOSIGNAL) && libos_posix_sigpipe)
         libos_posix_sigpipe();
-    return sock_ret(r);
+    return done(f, r);
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
@@ -175,27 +183,24 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *from, 
     ssize_t r = sock_ops_of(f)->recvmsg(f, &m, flags);
     if (r >= 0 && from && fromlen)
         *fromlen = m.msg_namelen;
-    return sock_ret(r);
+    return done(f, r);
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags) { return recvfrom(fd, buf, n, flags, NULL, NULL); }
 
 int accept4(int fd, struct sockaddr *a, socklen_t *len, int flags)
 {
-    if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
-        if (sock_file(fd))
-            errno = EINVAL;
-        return -1;
-    }
     struct libos_file *f = sock_file(fd), *nf;
     if (!f)
         return -1;
+    if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return (int)done(f, -EINVAL);
     if (!sock_ops_of(f)->accept)
-        return errno = EOPNOTSUPP, -1;
+        return (int)done(f, -EOPNOTSUPP);
     int r = sock_ops_of(f)->accept(f, &nf, a, len, flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
     if (r < 0)
-        return (int)sock_ret(r);
-    return (int)sock_ret(libos_fd_install(nf, flags & SOCK_CLOEXEC ? O_CLOEXEC : 0));
+        return (int)done(f, r);
+    return (int)done(f, libos_fd_install(nf, flags & SOCK_CLOEXEC ? O_CLOEXEC : 0));
 }
 
 int accept(int fd, struct sockaddr *a, socklen_t *len) { return accept4(fd, a, len, 0); }
@@ -209,5 +214,8 @@ ssize_t libos_sock_iov(int fd, const struct iovec *iov, int iovcnt, int write_)
     if (!sock_is(f))
         return -ENOTSOCK;
     struct msghdr m = {NULL, 0, (struct iovec *)iov, (size_t)iovcnt, NULL, 0, 0};
-    return write_ ? sock_ops_of(f)->sendmsg(f, &m, 0) : sock_ops_of(f)->recvmsg(f, &m, 0);
+    f->refs++;
+    ssize_t r = write_ ? sock_ops_of(f)->sendmsg(f, &m, 0) : sock_ops_of(f)->recvmsg(f, &m, 0);
+    libos_file_put(f);
+    return r;
 }
