@@ -7,6 +7,9 @@
  *                           sendmsg/recvmsg, FIONREAD, shutdown, get*name, poll and epoll (level,
  *                           edge, one-shot) on TCP sockets, IPv6 and v4-mapped, UDP, timeouts,
  *                           interfaces. Prints "sock api: all checks passed" and exits 0.
+ *   test_sock dns           getaddrinfo and gethostbyname of names, answered by a DNS server of
+ *                           its own on 127.0.0.1:53 (boot it with net.eth0=...,dns=127.0.0.1):
+ *                           A, AAAA, NXDOMAIN, and a name that gets no answer (bounded wait).
  *   test_sock echo PORT     TCP and UDP echo on PORT (IPv6 sockets, v4-mapped accepted), one
  *                           thread and epoll; a UDP datagram "quit" ends it (exit 0) after
  *                           printing "sock: served N connections, M bytes".
@@ -512,6 +515,94 @@ static int api(void)
     return failures != 0;
 }
 
+/* --- dns: getaddrinfo and gethostbyname through lwIP's DNS client, answered by our own server --- */
+
+/* A DNS server for two names on 127.0.0.1:53 (the image is booted with dns=127.0.0.1):
+ * test.libos has A 10.9.8.7 and AAAA 2001:db8::5, missing.libos is NXDOMAIN, anything else gets
+ * no answer at all. */
+static void *dns_server(void *arg)
+{
+    int u = *(int *)arg;
+    for (;;) {
+        unsigned char q[512], r[600];
+        struct sockaddr_in from;
+        socklen_t len = sizeof from;
+        ssize_t n = recvfrom(u, q, sizeof q, 0, (struct sockaddr *)&from, &len);
+        if (n < 17)
+            continue;
+        char name[256];
+        size_t p = 12, k = 0;
+        while (p < (size_t)n && q[p] && k + q[p] + 1 < sizeof name) {
+            if (k)
+                name[k++] = '.';
+            memcpy(name + k, q + p + 1, q[p]);
+            k += q[p];
+            p += q[p] + 1u;
+        }
+        name[k] = '\0';
+        p++;
+        if (p + 4 > (size_t)n)
+            continue;
+        unsigned type = (unsigned)(q[p] << 8 | q[p + 1]);
+        size_t qend = p + 4;
+        int known = !strcmp(name, "test.libos");
+        if (!known && strcmp(name, "missing.libos"))
+            continue; /* silence: the client's wait is bounded */
+        memcpy(r, q, qend);
+        r[2] = 0x81, r[3] = known ? 0x80 : 0x83; /* a response, recursion; NXDOMAIN for missing */
+        r[4] = 0, r[5] = 1, r[6] = 0, r[7] = known && (type == 1 || type == 28), r[8] = r[9] = r[10] = r[11] = 0;
+        size_t m = qend;
+        if (r[7]) {
+            static const unsigned char v4[] = {10, 9, 8, 7};
+            static const unsigned char v6[] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+            unsigned char rr[] = {0xc0, 12, 0, (unsigned char)type, 0, 1, 0, 0, 0, 60, 0, type == 1 ? 4 : 16};
+            memcpy(r + m, rr, sizeof rr);
+            m += sizeof rr;
+            memcpy(r + m, type == 1 ? v4 : v6, type == 1 ? 4 : 16);
+            m += type == 1 ? 4 : 16;
+        }
+        sendto(u, r, m, 0, (struct sockaddr *)&from, len);
+    }
+    return NULL;
+}
+
+static int dns(void)
+{
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = sin4("127.0.0.1", 53);
+    CHECK(bind(u, (struct sockaddr *)&a, sizeof a) == 0, "a DNS server on 127.0.0.1:53");
+    pthread_t t;
+    pthread_create(&t, NULL, dns_server, &u);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    char txt[INET6_ADDRSTRLEN] = "";
+    int r = getaddrinfo("test.libos", "80", &hints, &res);
+    if (!r)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, txt, sizeof txt);
+    CHECK(r == 0 && res->ai_family == AF_INET && !strcmp(txt, "10.9.8.7") &&
+              ((struct sockaddr_in *)res->ai_addr)->sin_port == htons(80), "A record: %s (%s)", txt, gai_strerror(r));
+    if (!r)
+        freeaddrinfo(res);
+    hints.ai_family = AF_INET6;
+    r = getaddrinfo("test.libos", NULL, &hints, &res);
+    if (!r)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, txt, sizeof txt);
+    CHECK(r == 0 && !strcmp(txt, "2001:db8::5"), "AAAA record: %s (%s)", txt, gai_strerror(r));
+    if (!r)
+        freeaddrinfo(res);
+    hints.ai_family = AF_UNSPEC;
+    r = getaddrinfo("missing.libos", NULL, &hints, &res);
+    CHECK(r == EAI_NONAME, "NXDOMAIN: EAI_NONAME (%s)", gai_strerror(r));
+    struct hostent *h = gethostbyname("test.libos");
+    CHECK(h && h->h_length == 4 && !memcmp(h->h_addr, "\x0a\x09\x08\x07", 4), "gethostbyname");
+    double t0 = now();
+    r = getaddrinfo("silent.libos", NULL, &hints, &res);
+    double waited = now() - t0;
+    CHECK((r == EAI_AGAIN || r == EAI_NONAME) && waited < 8, "no answer: %s after %.1f s", gai_strerror(r), waited);
+    if (!failures)
+        printf("sock dns: all checks passed\n");
+    return failures != 0;
+}
+
 /* --- echo: one thread, epoll, level-triggered ------------------------------------------------ */
 
 struct conn {
@@ -645,10 +736,12 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 2 && !strcmp(argv[1], "api"))
         return api();
+    if (argc >= 2 && !strcmp(argv[1], "dns"))
+        return dns();
     if (argc >= 3 && !strcmp(argv[1], "echo"))
         return echo(atoi(argv[2]));
     if (argc >= 5 && !strcmp(argv[1], "connect"))
         return client(argv[2], argv[3], argv[4]);
-    printf("usage: test_sock api | echo PORT | connect HOST PORT MESSAGE\n");
+    printf("usage: test_sock api | dns | echo PORT | connect HOST PORT MESSAGE\n");
     return 2;
 }
