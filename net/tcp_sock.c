@@ -13,7 +13,8 @@
  * per call (none with MSG_MORE); it waits for the sent callback when the send buffer is full.
  * Nagle is on, as on Linux (TCP_NODELAY turns it off). close is tcp_close (graceful; lwIP sends
  * a RST itself when unread data remains, as Linux does) or tcp_abort with SO_LINGER 0.
- * XXX: SO_LINGER with a timeout does not make close wait; the FIN goes out in the background.
+ * SO_LINGER with a timeout makes close wait (at most that long) until the peer has acknowledged
+ * everything sent; the FIN then goes out in the background, as it always does.
  */
 #include "inet_impl.h"
 
@@ -733,6 +734,14 @@ static void tcp_close_(struct libos_file *f)
 {
     struct isock *s = f->priv;
     libos_net_lock();
+    if ((s->flags & F_LINGER) && s->linger && s->state == S_CONNECTED && s->pcb.tcp) {
+        /* SO_LINGER: wait (at most its seconds) until what was sent has been acknowledged */
+        unsigned long long deadline = libos_sock_deadline(s->linger * 1000000000ull);
+        tcp_output(s->pcb.tcp);
+        while (s->pcb.tcp && (s->pcb.tcp->unsent || s->pcb.tcp->unacked))
+            if (libos_isock_wait(s, deadline) != 0)
+                break;
+    }
     if (s->state == S_LISTEN) {
         while (s->q.aq.head) { /* connections never accepted: reset them */
             struct isock *c = s->q.aq.head;

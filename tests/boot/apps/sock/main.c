@@ -232,6 +232,18 @@ static void api_socketpair(void)
     FAILS(send(999, "x", 1, 0), EBADF);
 }
 
+/* Read until EOF; the byte count. */
+static void *reader_any(void *arg)
+{
+    int s = *(int *)arg;
+    long total = 0;
+    char buf[4096];
+    ssize_t n;
+    while ((n = recv(s, buf, sizeof buf, 0)) > 0)
+        total += n;
+    return (void *)total;
+}
+
 static void api_tcp4(void)
 {
     int port, l = listener(AF_INET, &port);
@@ -386,7 +398,44 @@ static void api_tcp4(void)
     close(s);
     FAILS(recv(c, buf, sizeof buf, 0), ECONNRESET);
     close(c);
-    /* a listen backlog: connections beyond it wait in SYN (not accepted by lwIP) */
+    close(l);
+
+    /* the listen backlog: with one connection waiting for accept(), the next SYN is dropped (it
+     * connects once accept() made room, after a SYN retransmit) */
+    l = listener(AF_INET, &port);
+    listen(l, 1);
+    a = sin4("127.0.0.1", port);
+    int c1 = socket(AF_INET, SOCK_STREAM, 0), c2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    CHECK(connect(c1, (struct sockaddr *)&a, sizeof a) == 0, "the first connection");
+    FAILS(connect(c2, (struct sockaddr *)&a, sizeof a), EINPROGRESS);
+    p = (struct pollfd){c2, POLLOUT, 0};
+    CHECK(poll(&p, 1, 500) == 0, "the second waits while the backlog is full");
+    s = accept(l, NULL, NULL);
+    CHECK(s >= 0, "accept the first");
+    CHECK(poll(&p, 1, 20000) == 1 && (p.revents & POLLOUT) && !(p.revents & POLLERR), "then the second connects");
+    close(s);
+    close(c1);
+    close(c2);
+    close(l);
+
+    /* SO_LINGER with a timeout: close returns once the data is acknowledged; the peer gets it all */
+    l = listener(AF_INET, &port);
+    a = sin4("127.0.0.1", port);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    s = accept(l, NULL, NULL);
+    lg = (struct linger){1, 5};
+    static char chunk[200000];
+    memset(chunk, 'L', sizeof chunk);
+    CHECK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) == 0, "SO_LINGER 5 s");
+    pthread_t drainer;
+    pthread_create(&drainer, NULL, reader_any, &s);
+    CHECK(send(c, chunk, sizeof chunk, 0) == (ssize_t)sizeof chunk, "send 200 KB");
+    CHECK(close(c) == 0, "close lingers");
+    void *got;
+    pthread_join(drainer, &got);
+    CHECK((long)got == (long)sizeof chunk, "the peer read all of it: %ld", (long)got);
+    close(s);
     close(l);
     FAILS(bind(socket(AF_INET, SOCK_STREAM, 0), (struct sockaddr *)&a, 3), EINVAL);
     FAILS(listen(socket(AF_INET, SOCK_DGRAM, 0), 1), EOPNOTSUPP);
