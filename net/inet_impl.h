@@ -35,6 +35,8 @@ enum { S_NEW, S_LISTEN, S_CONNECTING, S_CONNECTED, S_CLOSED };
 #define F_LINGER 0x10  /* SO_LINGER on: linger seconds in linger */
 #define F_BOUND 0x20
 #define F_NODELAY 0x40 /* TCP_NODELAY (kept here too: a listener passes it on) */
+#define F_WANT_OUT 0x80 /* TCP: someone found no room (a poll op, a send): notify POLLOUT when
+                         * there is room again */
 
 /* A datagram waiting to be read (UDP): where it came from and its pbuf. */
 struct dgram {

@@ -63,10 +63,25 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     return ERR_OK;
 }
 
+/* Room for a write, as poll reports it: at least TCP_SNDLOWAT bytes and queue entries. */
+static int writable(struct tcp_pcb *pcb)
+{
+    return tcp_sndbuf(pcb) >= TCP_SNDLOWAT && tcp_sndqueuelen(pcb) < TCP_SNDQUEUELOWAT;
+}
+
+/* An acknowledgement freed room. Blocked senders look again; watchers hear POLLOUT only when
+ * someone found the socket without room since the last time (as Linux's SOCK_NOSPACE): a
+ * writable socket acknowledged segment by segment does not wake epoll for every ACK. */
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-    (void)pcb, (void)len;
-    libos_isock_wake(arg, POLLOUT | POLLWRNORM);
+    struct isock *s = arg;
+    (void)len;
+    libos_wake_all(&s->wait);
+    if ((s->flags & F_WANT_OUT) && writable(pcb)) {
+        s->flags &= (uint8_t)~F_WANT_OUT;
+        if (s->file)
+            libos_file_notify(s->file, POLLOUT | POLLWRNORM);
+    }
     return ERR_OK;
 }
 
@@ -478,6 +493,7 @@ static ssize_t tcp_sendmsg_(struct libos_file *f, const struct msghdr *m, int fl
             break;
         struct tcp_pcb *pcb = s->pcb.tcp;
         if (!has_room(pcb)) {
+            s->flags |= F_WANT_OUT;
             tcp_output(pcb);
             if (nonblock) {
                 r = -EAGAIN;
@@ -504,6 +520,7 @@ static ssize_t tcp_sendmsg_(struct libos_file *f, const struct msghdr *m, int fl
         err_t e = tcp_write(pcb, (char *)m->msg_iov[vi].iov_base + voff, (u16_t)n,
                             TCP_WRITE_FLAG_COPY | (more ? TCP_WRITE_FLAG_MORE : 0));
         if (e == ERR_MEM) {
+            s->flags |= F_WANT_OUT;
             if (!nonblock && tcp_sndqueuelen(pcb) == 0) {
                 libos_isock_wait(s, libos_sock_deadline(10000000ull));
                 continue;
@@ -527,6 +544,8 @@ static ssize_t tcp_sendmsg_(struct libos_file *f, const struct msghdr *m, int fl
     }
     if (s->pcb.tcp && done && !(flags & MSG_MORE))
         tcp_output(s->pcb.tcp);
+    if (s->pcb.tcp && s->state == S_CONNECTED && !writable(s->pcb.tcp))
+        s->flags |= F_WANT_OUT; /* a poller may look next: the ACKs that make room notify */
     libos_net_unlock();
     return done ? (ssize_t)done : r;
 }
@@ -692,7 +711,8 @@ static int tcp_ioctl(struct libos_file *f, unsigned long request, void *arg)
 }
 
 /* Readiness from the socket's state (no lock: nothing changes under a running thread). Every
- * change notifies (the callbacks), so arming needs nothing. */
+ * change notifies (the callbacks); room to write notifies once someone found none (F_WANT_OUT,
+ * set here for a caller asking POLLOUT of a full socket, whether it arms or not: harmless). */
 static short tcp_poll_(struct libos_file *f, short events, int arm)
 {
     struct isock *s = f->priv;
@@ -717,9 +737,10 @@ static short tcp_poll_(struct libos_file *f, short events, int arm)
             r |= POLLHUP;
         if (s->flags & F_SHUT_WR)
             r |= POLLOUT | POLLWRNORM; /* a write fails at once (EPIPE) */
-        else if (s->pcb.tcp && tcp_sndbuf(s->pcb.tcp) >= TCP_SNDLOWAT &&
-                 tcp_sndqueuelen(s->pcb.tcp) < TCP_SNDQUEUELOWAT)
+        else if (s->pcb.tcp && writable(s->pcb.tcp))
             r |= POLLOUT | POLLWRNORM;
+        else if (events & (POLLOUT | POLLWRNORM))
+            s->flags |= F_WANT_OUT; /* the next ACK that makes room notifies */
         break;
     case S_CLOSED:
         r = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP | POLLRDHUP;

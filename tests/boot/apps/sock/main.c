@@ -485,6 +485,43 @@ static void api_bulk(void)
     close(l);
 }
 
+/* EPOLLOUT, edge-triggered, and poll's POLLOUT: a full socket is not writable; it is again, with
+ * an event, once the peer has read what filled it. */
+static void api_pollout(void)
+{
+    int port, l = listener(AF_INET, &port);
+    struct sockaddr_in a = sin4("127.0.0.1", port);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, (struct sockaddr *)&a, sizeof a);
+    int s = accept(l, NULL, NULL);
+    fcntl(c, F_SETFL, O_NONBLOCK);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLOUT | EPOLLET}, out[2];
+    epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev);
+    CHECK(epoll_wait(ep, out, 2, 0) == 1 && out[0].events == EPOLLOUT, "ET EPOLLOUT at first");
+    CHECK(epoll_wait(ep, out, 2, 0) == 0, "once");
+    static char fill[8192];
+    long sent = 0;
+    ssize_t n;
+    while ((n = send(c, fill, sizeof fill, 0)) > 0)
+        sent += n;
+    CHECK(n < 0 && errno == EAGAIN && sent > 0, "filled with %ld bytes until EAGAIN", sent);
+    struct pollfd p = {c, POLLOUT, 0};
+    CHECK(poll(&p, 1, 0) == 0, "poll: not writable when full");
+    CHECK(epoll_wait(ep, out, 2, 0) == 0, "no EPOLLOUT while full");
+    long got = 0;
+    char buf[8192];
+    while (got < sent && (n = recv(s, buf, sizeof buf, 0)) > 0)
+        got += n;
+    CHECK(got == sent, "the peer read it all");
+    CHECK(epoll_wait(ep, out, 2, 5000) == 1 && (out[0].events & EPOLLOUT), "EPOLLOUT again once drained");
+    CHECK(poll(&p, 1, 5000) == 1 && (p.revents & POLLOUT), "poll: writable again");
+    close(ep);
+    close(c);
+    close(s);
+    close(l);
+}
+
 static void api_tcp6(void)
 {
     int port, l = listener(AF_INET6, &port);
@@ -556,6 +593,7 @@ static int api(void)
     api_names();
     api_socketpair();
     api_tcp4();
+    api_pollout();
     api_tcp6();
     api_udp();
     api_bulk();
