@@ -5,6 +5,7 @@
  * zero groups as "::", the first on a tie, dotted IPv4 for v4-mapped addresses, as glibc prints).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,7 +160,8 @@ const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
     return dst;
 }
 
-/* The classic forms: a, a.b, a.b.c, a.b.c.d, each part decimal, octal (0...) or hex (0x...). */
+/* The classic forms: a, a.b, a.b.c, a.b.c.d, each part decimal, octal (0...) or hex (0x...);
+ * tests/unit/test_inet.c checks it against glibc's. */
 int inet_aton(const char *s, struct in_addr *out)
 {
     unsigned long parts[4];
@@ -191,8 +193,8 @@ int inet_aton(const char *s, struct in_addr *out)
             return 0;
         s++;
     }
-    if (*s != '\0')
-        return 0;
+    if (*s != '\0' && !isspace((unsigned char)*s))
+        return 0; /* what follows a space is ignored, as glibc's inet_aton does */
     unsigned long addr;
     switch (n) {
     case 1: addr = parts[0]; break;
