@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <malloc.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -516,9 +517,45 @@ static void api_pollout(void)
     CHECK(got == sent, "the peer read it all");
     CHECK(epoll_wait(ep, out, 2, 5000) == 1 && (out[0].events & EPOLLOUT), "EPOLLOUT again once drained");
     CHECK(poll(&p, 1, 5000) == 1 && (p.revents & POLLOUT), "poll: writable again");
+    /* SO_SNDTIMEO: a blocking send into a full buffer gives up with what it sent, or EAGAIN */
+    fcntl(c, F_SETFL, 0);
+    struct timeval tv = {0, 300000};
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    static char big[1 << 20];
+    double t0 = now();
+    n = send(c, big, sizeof big, 0);
+    CHECK(n > 0 && n < (ssize_t)sizeof big && now() - t0 >= 0.29, "SO_SNDTIMEO: %ld of %zu bytes", (long)n, sizeof big);
+    FAILS(send(c, big, sizeof big, 0), EAGAIN);
     close(ep);
     close(c);
     close(s);
+    close(l);
+}
+
+/* Many short connections: every socket's memory comes back (TIME-WAIT PCBs are lwIP's pool's,
+ * reclaimed when it runs short: more connections than the pool holds must work). */
+static void api_churn(void)
+{
+    int port, l = listener(AF_INET, &port);
+    struct sockaddr_in a = sin4("127.0.0.1", port);
+    char buf[128];
+    struct mallinfo before = mallinfo();
+    int ok = 1, i;
+    for (i = 0; i < 300 && ok; i++) {
+        int c = socket(AF_INET, SOCK_STREAM, 0);
+        ok = connect(c, (struct sockaddr *)&a, sizeof a) == 0;
+        int s = accept(l, NULL, NULL);
+        ok = ok && s >= 0 && send(c, buf, 100, 0) == 100 && recv(s, buf, 100, MSG_WAITALL) == 100 &&
+             send(s, buf, 50, 0) == 50 && recv(c, buf, 50, MSG_WAITALL) == 50;
+        close(c); /* the client closes first: its PCB lingers in TIME-WAIT */
+        ok = ok && recv(s, buf, sizeof buf, 0) == 0;
+        close(s);
+    }
+    CHECK(ok, "300 connections one after another (%d done)", i);
+    usleep(100000);
+    struct mallinfo after = mallinfo();
+    CHECK(after.uordblks <= before.uordblks + 1024, "the heap is back: %d bytes in use before, %d after",
+          before.uordblks, after.uordblks);
     close(l);
 }
 
@@ -594,6 +631,7 @@ static int api(void)
     api_socketpair();
     api_tcp4();
     api_pollout();
+    api_churn();
     api_tcp6();
     api_udp();
     api_bulk();
