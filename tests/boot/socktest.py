@@ -8,8 +8,8 @@ Cases:
   echo      test_sock echo 7 behind tcp and udp hostfwds: 1 MiB through one TCP connection both
             ways at once, byte-exact (a Python client); 200 connections from 200 threads, each
             echoing its own 4 KiB, as many at once as lwIP's PCB pool allows (200, or
-            LIBOS_NET_MAX_CONNECTIONS / 2 while that is smaller); 100 connections one after another; UDP datagrams of several sizes echoed
-            byte-exact; then "quit", and the guest's count of connections must match. Figures
+            LIBOS_NET_MAX_CONNECTIONS / 2 while that is smaller); 100 connections one after
+            another; UDP datagrams of several sizes echoed byte-exact; then "quit", and the guest's count of connections must match. Figures
             (not checked): the 1 MiB echo's MB/s and sequential connections per second.
   client    a host listener on 127.0.0.1; the guest (test_sock connect 10.0.2.2 PORT MSG) resolves
             the address with getaddrinfo, connects out through the user network, sends a line and
