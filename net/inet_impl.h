@@ -67,6 +67,7 @@ struct isock {
     int error;               /* pending (SO_ERROR), positive errno */
     uint16_t linger;
     uint8_t family, type, state, flags;
+    uint8_t async;           /* TCP: a non-blocking connect's result not yet given by connect() */
 };
 
 _Static_assert(sizeof(struct isock) <= 256, "a socket stays small");

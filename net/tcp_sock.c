@@ -308,12 +308,16 @@ static int tcp_connect_(struct libos_file *f, const struct sockaddr *a, socklen_
         ip_addr_set_loopback(1, &ip);
     libos_net_lock();
     if (s->state == S_CONNECTED) {
-        r = -EISCONN;
+        r = s->async ? 0 : -EISCONN; /* the first connect after a non-blocking one gives its result */
+        s->async = 0;
+        libos_net_unlock();
+        return r;
     } else if (s->state == S_LISTEN) {
         r = -EINVAL;
     } else if (s->state == S_CLOSED) {
         r = s->error ? -s->error : -EINVAL;
         s->error = 0;
+        s->async = 0;
     } else if (s->state == S_CONNECTING && (f->flags & O_NONBLOCK)) {
         r = -EALREADY;
     } else if (s->state == S_NEW) {
@@ -324,8 +328,10 @@ static int tcp_connect_(struct libos_file *f, const struct sockaddr *a, socklen_
         if (r == 0) {
             s->state = S_CONNECTING;
             s->flags |= F_BOUND;
-            if (f->flags & O_NONBLOCK)
+            if (f->flags & O_NONBLOCK) {
                 r = -EINPROGRESS;
+                s->async = 1;
+            }
         }
     }
     if (r == 0) {
@@ -339,6 +345,7 @@ static int tcp_connect_(struct libos_file *f, const struct sockaddr *a, socklen_
             r = s->error ? -s->error : -ECONNREFUSED;
             s->error = 0;
         }
+        s->async = 0;
     }
     libos_net_unlock();
     return r;
