@@ -40,10 +40,8 @@ static void counts(unsigned n, unsigned c[MEMP_MAX])
     c[MEMP_TCP_PCB] = n;
     c[MEMP_TCP_PCB_LISTEN] = n / 16 + 8;
     c[MEMP_UDP_PCB] = n / 16 + 8;
-    c[MEMP_NETCONN] = c[MEMP_TCP_PCB] + c[MEMP_TCP_PCB_LISTEN] + c[MEMP_UDP_PCB] + MEMP_NUM_RAW_PCB;
     c[MEMP_TCP_SEG] = 4 * n + 2 * TCP_SND_QUEUELEN;
     c[MEMP_PBUF] = n + 64;
-    c[MEMP_NETBUF] = n / 16 + 64;
 }
 
 /* Add more elements to pool t (beyond the one lwipopts.h declares). Bytes used, 0 on failure. */
@@ -101,10 +99,10 @@ void libos_net_pools_init(unsigned n)
     lookup = buckets * sizeof *table / n; /* its share of the table (its chain's two pointers are in tcp_pcb) */
 #endif
     if (libos_boot_verbose()) {
-        unsigned pcb = memp_pools[MEMP_TCP_PCB]->size, nc = memp_pools[MEMP_NETCONN]->size;
+        unsigned pcb = memp_pools[MEMP_TCP_PCB]->size;
         unsigned seg = 4 * memp_pools[MEMP_TCP_SEG]->size, pb = memp_pools[MEMP_PBUF]->size;
-        libos_printk("net: pools for %u connections: %zu KiB; per connection tcp_pcb %u B, netconn %u B, "
+        libos_printk("net: pools for %u connections: %zu KiB; per connection tcp_pcb %u B, "
                      "4 tcp_seg %u B, pbuf %u B, lookup %zu B: %zu B\n",
-                     n, total / 1024, pcb, nc, seg, pb, lookup, pcb + nc + seg + pb + lookup);
+                     n, total / 1024, pcb, seg, pb, lookup, pcb + seg + pb + lookup);
     }
 }

@@ -26,10 +26,6 @@
 #define TCPIP_THREAD_PRIO 0
 #define TCPIP_MBOX_SIZE 64
 #define DEFAULT_THREAD_STACKSIZE (16 * 1024)
-#define DEFAULT_RAW_RECVMBOX_SIZE 16
-#define DEFAULT_UDP_RECVMBOX_SIZE 64
-#define DEFAULT_TCP_RECVMBOX_SIZE 128
-#define DEFAULT_ACCEPTMBOX_SIZE 256 /* > any backlog (a u8): a full backlog drops SYNs, never RSTs */
 /* Unlocking the core also sends what the drivers queued meanwhile: one kick per burst. */
 void libos_net_core_unlock(void);
 #define LOCK_TCPIP_CORE() sys_mutex_lock(&lock_tcpip_core)
@@ -50,10 +46,8 @@ void libos_net_assert_core_locked(const char *where);
 #define MEMP_NUM_TCP_PCB_LISTEN 1
 #define MEMP_NUM_UDP_PCB 1
 #define MEMP_NUM_RAW_PCB 4
-#define MEMP_NUM_NETCONN 1
 #define MEMP_NUM_TCP_SEG 1
 #define MEMP_NUM_PBUF 1
-#define MEMP_NUM_NETBUF 1
 #define MEMP_NUM_REASSDATA 8
 #define MEMP_NUM_FRAG_PBUF 16
 #define MEMP_NUM_ARP_QUEUE 32
@@ -121,13 +115,15 @@ void libos_net_assert_core_locked(const char *where);
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_API 0
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_HAVE_LOOPIF 0
+/* lo (127.0.0.1, ::1): programs talk to themselves over TCP and UDP, as on Linux. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_SINGLE_NETIF 0
 
-/* --- APIs: netconn (sockets are libos fds over it, not lwIP's socket layer) --- */
-#define LWIP_NETCONN 1
+/* --- APIs: the raw API only. Sockets are libos fds over it (net/tcp_sock.c, udp_sock.c): no
+ * netconn, no mailbox per connection, and never lwIP's socket layer. --- */
+#define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 #define LWIP_COMPAT_SOCKETS 0
 #define LWIP_POSIX_SOCKETS_IO_NAMES 0
@@ -139,6 +135,9 @@ void libos_net_assert_core_locked(const char *where);
 #define LWIP_NETCONN_FULLDUPLEX 0
 #define LWIP_NETCONN_SEM_PER_THREAD 0
 #define LWIP_TIMEVAL_PRIVATE 0
+/* htons and friends are <netinet/in.h>'s (net/inet.c): lwIP's macros of the same names would
+ * clash with them. */
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
 
 /* --- diagnostics --- */
 #define LWIP_STATS 1

@@ -1,7 +1,7 @@
 /*
  * The network's boot test image (tests/boot/nettest.py drives it from the host):
  *   test_net [echo [PORT]]   print each NIC's addresses, then echo UDP datagrams on PORT (7)
- *                            through lwIP's netconn API until one says "quit"; exit 0. A thread
+ *                            through POSIX sockets until one says "quit"; exit 0. A thread
  *                            echoes TCP connections on the same port meanwhile, one at a time.
  *                            A datagram "stats" is answered with eth0's counters instead.
  *   test_net need-ipv4       exit 0 when eth0 has an IPv4 address, 3 when it has none
@@ -10,15 +10,18 @@
  */
 #include <libos/net.h>
 
-#include <lwip/api.h>
 #include <lwip/dns.h>
 #include <lwip/netif.h>
 #include <lwip/udp.h>
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static void print_nics(void)
 {
@@ -42,31 +45,26 @@ static void print_nics(void)
 static void *tcp_echo(void *arg)
 {
     unsigned port = *(unsigned *)arg;
-    struct netconn *l = netconn_new(NETCONN_TCP_IPV6);
-    if (!l || netconn_bind(l, IP6_ADDR_ANY, (u16_t)port) != ERR_OK || netconn_listen(l) != ERR_OK) {
+    int l = socket(AF_INET6, SOCK_STREAM, 0); /* dual stack: IPv4 and IPv6 */
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 8) != 0) {
         printf("FAIL: cannot listen on TCP port %u\n", port);
         return NULL;
     }
     for (;;) {
-        struct netconn *c;
-        if (netconn_accept(l, &c) != ERR_OK)
+        int c = accept(l, NULL, NULL);
+        if (c < 0)
             continue;
         unsigned long total = 0;
-        struct netbuf *b;
-        err_t e = ERR_OK;
-        while (e == ERR_OK && netconn_recv(c, &b) == ERR_OK) {
-            do {
-                void *d;
-                u16_t len;
-                netbuf_data(b, &d, &len);
-                e = netconn_write(c, d, len, NETCONN_COPY);
-                total += len;
-            } while (e == ERR_OK && netbuf_next(b) >= 0);
-            netbuf_delete(b);
+        static char buf[16384];
+        ssize_t n;
+        int ok = 1;
+        while (ok && (n = recv(c, buf, sizeof buf, 0)) > 0) {
+            ok = send(c, buf, (size_t)n, 0) == n;
+            total += (unsigned long)n;
         }
-        printf("net: tcp connection closed after %lu bytes%s\n", total, e == ERR_OK ? "" : " (write failed)");
-        netconn_close(c);
-        netconn_delete(c);
+        printf("net: tcp connection closed after %lu bytes%s\n", total, ok ? "" : " (write failed)");
+        close(c);
     }
 }
 
@@ -79,8 +77,9 @@ static int echo(unsigned port)
         printf("FAIL: pthread_create\n");
         return 1;
     }
-    struct netconn *c = netconn_new(NETCONN_UDP_IPV6); /* dual stack: IPv4 and IPv6 */
-    if (!c || netconn_bind(c, IP6_ADDR_ANY, (u16_t)port) != ERR_OK) {
+    int u = socket(AF_INET6, SOCK_DGRAM, 0); /* dual stack: IPv4 and IPv6 */
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+    if (u < 0 || bind(u, (struct sockaddr *)&a, sizeof a) != 0) {
         printf("FAIL: cannot bind UDP port %u\n", port);
         return 1;
     }
@@ -88,41 +87,32 @@ static int echo(unsigned port)
     fflush(stdout);
     unsigned n = 0;
     for (;;) {
-        struct netbuf *b;
-        err_t e = netconn_recv(c, &b);
-        if (e != ERR_OK) {
-            printf("FAIL: netconn_recv: %d\n", e);
+        static char buf[65536];
+        struct sockaddr_in6 from;
+        socklen_t len = sizeof from;
+        ssize_t k = recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+        if (k < 0) {
+            printf("FAIL: recvfrom: %s\n", strerror(errno));
             return 1;
         }
-        char head[6] = {0};
-        netbuf_copy(b, head, 5);
-        int quit = netbuf_len(b) == 4 && memcmp(head, "quit", 4) == 0;
-        struct libos_net_counters k;
-        if (netbuf_len(b) == 5 && memcmp(head, "stats", 5) == 0 && libos_net_counters(0, &k) == 0) {
+        int quit = k == 4 && memcmp(buf, "quit", 4) == 0;
+        struct libos_net_counters c;
+        if (k == 5 && memcmp(buf, "stats", 5) == 0 && libos_net_counters(0, &c) == 0) {
             char line[120]; /* the answer is eth0's counters instead of the echo */
-            int len = snprintf(line, sizeof line, "interrupts %llu notifications %llu rx %llu tx %llu",
-                               (unsigned long long)k.interrupts, (unsigned long long)k.notifications,
-                               (unsigned long long)k.rx_frames, (unsigned long long)k.tx_frames);
-            struct netbuf *r = netbuf_new();
-            void *d = r ? netbuf_alloc(r, (u16_t)len) : NULL; /* a copy: the NIC sends it later */
-            if (d) {
-                memcpy(d, line, (size_t)len);
-                netconn_sendto(c, r, netbuf_fromaddr(b), netbuf_fromport(b));
-            }
-            netbuf_delete(r);
-            netbuf_delete(b);
+            int m = snprintf(line, sizeof line, "interrupts %llu notifications %llu rx %llu tx %llu",
+                             (unsigned long long)c.interrupts, (unsigned long long)c.notifications,
+                             (unsigned long long)c.rx_frames, (unsigned long long)c.tx_frames);
+            sendto(u, line, (size_t)m, 0, (struct sockaddr *)&from, len);
             continue;
         }
-        e = netconn_send(c, b);
-        netbuf_delete(b);
-        if (e != ERR_OK) {
-            printf("FAIL: netconn_send: %d\n", e);
+        if (sendto(u, buf, (size_t)k, 0, (struct sockaddr *)&from, len) != k) {
+            printf("FAIL: sendto: %s\n", strerror(errno));
             return 1;
         }
         n++;
         if (quit) {
             printf("net: echoed %u datagrams\n", n);
-            netconn_delete(c);
+            close(u);
             return 0;
         }
     }
