@@ -32,8 +32,6 @@
 #include "vfs_impl.h"
 
 #include <libos/console.h>
-#include <libos/irq.h>
-#include <libos/sched.h>
 #include <libos/x86.h>
 
 #include <errno.h>
@@ -116,7 +114,7 @@ static int console_fstat(struct libos_file *f, struct stat *st)
 {
     int tty = console_tty(f);
     st->st_mode = tty ? S_IFCHR | 0620 : S_IFIFO | 0600;
-    st->st_rdev = tty ? 5 << 8 | 1 : 0; /* Linux's /dev/console, 5,1: what isatty() looks for */
+    st->st_rdev = tty ? 5 << 8 | 1 : 0; /* Linux's /dev/console, 5,1 */
     st->st_blksize = 1024;
     return 0;
 }
