@@ -73,10 +73,14 @@ void libos_console_input_irq(int enable)
     x86_outb(COM1 + UART_MCR, enable ? 0x0b : 0x03);
 }
 
+/* The read-back byte: 't', 'n' or 'r', in upper case when the host's stdout is no terminal; 0xff
+ * (no device) is a terminal on both sides. */
 char libos_console_stdin_mode(void)
 {
-    char mode = (char)x86_inb(DEBUGCON); /* 0xff: no device */
+    char mode = (char)(x86_inb(DEBUGCON) | 0x20);
     return mode == 'n' || mode == 'r' ? mode : 't';
 }
+
+int libos_console_stdout_tty(void) { return x86_inb(DEBUGCON) & 0x20; }
 
 void libos_console_relay_ready(void) { x86_outb(DEBUGCON, '\n'); }

@@ -33,6 +33,7 @@
 #include <libos/boot.h>
 #include <libos/sched.h>
 #include <libos/time.h>
+#include <libos/vfs.h>
 #include <libos/virtio.h>
 
 #include <lwip/etharp.h>
@@ -45,6 +46,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* This driver's and lwIP's threads must run while the program reads the console: a reading
+ * thread then blocks instead of spinning (this reference links libos/vfs/console_wait.c). */
+static const char *const need_console_blocking __attribute__((used)) = &libos_console_blocking;
 
 #define VIRTIO_NET_F_CSUM 0
 #define VIRTIO_NET_F_GUEST_CSUM 1

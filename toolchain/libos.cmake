@@ -3,8 +3,8 @@
 # Included by libos's own CMakeLists.txt and by the installed libosConfig.cmake. It defines
 #   libos::target                   an INTERFACE target with the target's compile and link flags,
 #   libos_library(name ...)         a libos static library (used by libos itself),
-#   libos_add_libos_target()        libos::libos, once the libraries exist (used by libos itself
-#                                   and by libosConfig.cmake),
+#   libos_add_libos_target()        libos::libos (and libos::libos_size), once the libraries exist
+#                                   (used by libos itself and by libosConfig.cmake),
 #   libos_add_executable(name ...)  an application image <name>.elf and a run-<name> target.
 # The host gcc builds everything: no cross compiler and no toolchain file are needed, so host
 # programs (tests/unit) can live in the same build tree. toolchain/toolchain.cmake exists for
@@ -70,7 +70,9 @@ endfunction()
 # libos::libos: everything an application links, made from the libraries named in the global
 # property LIBOS_LIBRARIES (libos::<name> for each). The linker sees all archives and newlib as one
 # group (they call each other: newlib calls our write(), we call its memcpy()) and pulls in only
-# the objects that are referenced.
+# the objects that are referenced. libos::libos links newlib's speed build (-O2, lib/speed/),
+# libos::libos_size its size build (-Os, lib/): libos_add_executable's OPTIMIZE picks one. A
+# newlib without a speed build (-DLIBOS_NEWLIB_DIR= another newlib) serves both.
 function(libos_add_libos_target)
   get_property(names GLOBAL PROPERTY LIBOS_LIBRARIES)
   set(libraries)
@@ -82,11 +84,18 @@ function(libos_add_libos_target)
       list(APPEND archives libos::${name})
     endif()
   endforeach()
-  add_library(libos_libos INTERFACE)
-  add_library(libos::libos ALIAS libos_libos)
-  set(newlib ${LIBOS_NEWLIB_DIR}/lib)
-  target_link_libraries(libos_libos INTERFACE libos::target ${libraries}
-    "$<LINK_GROUP:RESCAN,${archives},${newlib}/libc.a,${newlib}/libm.a,${LIBOS_LIBGCC}>")
+  set(speed ${LIBOS_NEWLIB_DIR}/lib/speed)
+  if(NOT EXISTS ${speed}/libc.a)
+    set(speed ${LIBOS_NEWLIB_DIR}/lib)
+  endif()
+  foreach(variant "libos:${speed}" "libos_size:${LIBOS_NEWLIB_DIR}/lib")
+    string(REGEX MATCH "^[^:]*" target ${variant})
+    string(REGEX REPLACE "^[^:]*:" "" newlib ${variant})
+    add_library(libos_${target} INTERFACE)
+    add_library(libos::${target} ALIAS libos_${target})
+    target_link_libraries(libos_${target} INTERFACE libos::target ${libraries}
+      "$<LINK_GROUP:RESCAN,${archives},${newlib}/libc.a,${newlib}/libm.a,${LIBOS_LIBGCC}>")
+  endforeach()
 endfunction()
 
 # _libos_size(<var> <target> <option> <size>): <size> ("8M", "256K", "1G", "65536") in bytes, from
@@ -111,7 +120,7 @@ function(_libos_size var target option size)
 endfunction()
 
 # libos_add_executable(<name> <sources>... [DEVICES <device>...] [STACK_SIZE <size>]
-#                      [THREAD_STACK_SIZE <size>] [MAX_CONNECTIONS <n>])
+#                      [THREAD_STACK_SIZE <size>] [MAX_CONNECTIONS <n>] [OPTIMIZE speed|size])
 # Builds <name>.elf, a bootable image of the application, and a target run-<name> that boots it.
 # All libos libraries and newlib are offered to the linker as one group; it takes only the objects
 # the application references (directly or through newlib), and --gc-sections drops the rest.
@@ -132,8 +141,21 @@ endfunction()
 #
 # MAX_CONNECTIONS <n> sizes the network's pools for n TCP connections at once (default
 # LIBOS_NET_MAX_CONNECTIONS, 1000; net.max_conns= on the command line overrides it at boot).
+#
+# OPTIMIZE picks newlib's build: speed (the default) links newlib compiled at -O2, whose string
+# and memory functions work a word at a time and whose malloc, stdio and printf are compiled for
+# speed; size links newlib at -Os (byte-at-a-time string functions, smaller code), as hello does
+# for its size goals. It changes only which newlib archives are linked, not how the application's
+# own sources are compiled (that is the project's CMAKE_BUILD_TYPE / flags). docs/porting.md.
 function(libos_add_executable name)
-  cmake_parse_arguments(arg "" "STACK_SIZE;THREAD_STACK_SIZE;MAX_CONNECTIONS" "DEVICES" ${ARGN})
+  cmake_parse_arguments(arg "" "STACK_SIZE;THREAD_STACK_SIZE;MAX_CONNECTIONS;OPTIMIZE" "DEVICES" ${ARGN})
+  if(NOT DEFINED arg_OPTIMIZE OR arg_OPTIMIZE STREQUAL "speed")
+    set(libos_libs libos::libos)
+  elseif(arg_OPTIMIZE STREQUAL "size")
+    set(libos_libs libos::libos_size)
+  else()
+    message(FATAL_ERROR "libos_add_executable(${name}): OPTIMIZE '${arg_OPTIMIZE}' is neither speed nor size")
+  endif()
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   if(NOT DEFINED arg_STACK_SIZE)
     set(arg_STACK_SIZE 8M)
@@ -178,7 +200,7 @@ function(libos_add_executable name)
     endif()
   endforeach()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf")
-  target_link_libraries(${name} PRIVATE libos::libos)
+  target_link_libraries(${name} PRIVATE ${libos_libs})
   target_link_options(${name} PRIVATE -T ${dir}/libos.ld -Wl,-Map=$<TARGET_FILE:${name}>.map)
   set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${dir}/libos.ld)
   # Put the symbol table into the image; in optimised builds move debug info to <name>.elf.debug.

@@ -42,17 +42,8 @@ int ftruncate(int fd, off_t length) { return (int)RET(libos_vfs_ftruncate(fd, le
 int fchmod(int fd, mode_t mode) { return (int)RET(libos_vfs_fchmod(fd, mode)); }
 int fchown(int fd, uid_t uid, gid_t gid) { return (int)RET(libos_vfs_fchown(fd, uid, gid)); }
 
-/* A terminal is a character device with a terminal's number: the console (Linux's 5,1), not
- * /dev/null or a pipe. */
-int isatty(int fd)
-{
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return 0;
-    if (!S_ISCHR(st.st_mode) || (st.st_rdev >> 8) != 5)
-        return errno = ENOTTY, 0;
-    return 1;
-}
+/* A terminal is the console when the host's side of it is one (libos/vfs/console.c). */
+int isatty(int fd) { return RET(libos_vfs_isatty(fd)) > 0; }
 
 int fcntl(int fd, int cmd, ...)
 {

@@ -9,6 +9,7 @@
 #include <libos/boot.h>
 #include <libos/mm.h>
 #include <libos/sched.h>
+#include <libos/vfs.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -39,6 +40,8 @@ struct pthread *libos_pthread_new_self(void)
  * linker resolves it when it loads this file, before it drops the unused pointer). */
 extern const char libos_newlib_locks;
 static const char *const need_newlib_locks __attribute__((used)) = &libos_newlib_locks;
+/* ... and a thread reading the console must block, not spin, so that the others run. */
+static const char *const need_console_blocking __attribute__((used)) = &libos_console_blocking;
 
 pthread_t pthread_self(void) { return (pthread_t)libos_pthread_self(); }
 

@@ -17,16 +17,21 @@
  *
  * Waiting for input: the reading thread turns on the UART's receive interrupt and blocks; the
  * handler turns it off again and wakes readers and pollers, and the data stays in the UART until
- * read. Every image has this file (stdio reaches read()), but only images that link the
- * scheduler (threads, sleep, poll) can block: the scheduler and interrupt calls are weak
- * references. XXX: an image without them waits for input by polling the UART, spinning the CPU.
- * XXX: fds 0-2 share one open file, so isatty(0) is true even when the host's stdin is a pipe.
+ * read. Every image has this file (stdio reaches read()), but only images that can start a
+ * second thread or sleep, or that poll, can block: that code is console_wait.c, which they
+ * link (libos_console_blocking), weak here. XXX: an image without it waits for input by polling
+ * the UART, spinning the CPU (hello never reads).
+ *
+ * A terminal or not: fd 0's description (libos_console_file) is one when the host's stdin is
+ * ('t'); fds 1 and 2 share a second description (libos_console_out), which is one when the host's
+ * stdout is, since that is where everything written to the console goes (the guest's stderr too:
+ * the runner has one serial line). /dev/console and /dev/tty, opened, follow stdout as well. A
+ * console that is not a terminal says it is a FIFO (fstat), so isatty() fails ENOTTY and stdio
+ * buffers it fully, as Linux does for a pipe. Both descriptions read stdin and write the console.
  */
 #include "vfs_impl.h"
 
 #include <libos/console.h>
-#include <libos/irq.h>
-#include <libos/sched.h>
 #include <libos/x86.h>
 
 #include <errno.h>
@@ -34,29 +39,16 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 
-#pragma weak libos_wait
-#pragma weak libos_wake_all
-#pragma weak libos_file_notify
-#pragma weak libos_irq_alloc
-#pragma weak libos_irq_route_isa
+/* console_wait.c, linked with what can start a second thread (and with poll): weak here. */
+#pragma weak libos_console_can_block
+#pragma weak libos_console_wait_input
 
 #define CTRL_D 0x04
 #define RELAY_ESC 0xff
 
-static struct libos_waitq readers = LIBOS_WAITQ_INIT("console input", 1);
-static int irq_state;   /* 0: not set up yet, 1: routed, -1: no scheduler or no vector */
 static char stdin_mode; /* 0 until the first read or poll, then 't', 'n' or 'r' (see above) */
 static char relay_esc;  /* relay: the last byte taken was an unpaired 0xff */
 char libos_console_at_end; /* no input will ever come: null, or the relay's end marker was read */
-
-static void input_arrived(void *arg)
-{
-    (void)arg;
-    libos_console_input_irq(0); /* the data stays in the UART until a reader takes it */
-    libos_wake_all(&readers);
-    if (libos_console_file.watchers) /* then ready.c is linked: only it makes watches */
-        libos_file_notify(&libos_console_file, POLLIN);
-}
 
 /* The first read or poll: learn the mode and, when relayed, let the runner start sending. */
 void libos_console_stdin_start(void)
@@ -67,18 +59,6 @@ void libos_console_stdin_start(void)
     libos_console_at_end = stdin_mode == 'n';
     if (stdin_mode == 'r')
         libos_console_relay_ready();
-}
-
-/* Route the UART's interrupt the first time a thread wants to wait for input. */
-int libos_console_can_block(void)
-{
-    if (!irq_state) {
-        int vector = libos_wait ? libos_irq_alloc(input_arrived, 0) : -1;
-        if (vector >= 0)
-            libos_irq_route_isa(LIBOS_CONSOLE_ISA_IRQ, vector);
-        irq_state = vector >= 0 ? 1 : -1;
-    }
-    return irq_state > 0;
 }
 
 static ssize_t console_read(struct libos_file *f, void *buf, size_t n)
@@ -105,13 +85,13 @@ static ssize_t console_read(struct libos_file *f, void *buf, size_t n)
             return (ssize_t)got;
         /* Nothing to read: the next byte interrupts, also when this read does not wait for it
          * (an edge-triggered epoll on the console hears of it then). */
-        int can_block = libos_console_can_block();
+        int can_block = libos_console_can_block && libos_console_can_block();
         if (can_block)
             libos_console_input_irq(1);
         if (f->flags & O_NONBLOCK)
             return -EAGAIN;
         if (can_block)
-            libos_wait(&readers, 0);
+            libos_console_wait_input();
         else
             x86_pause();
     }
@@ -124,11 +104,17 @@ static ssize_t console_write(struct libos_file *f, const void *buf, size_t n)
     return (ssize_t)n;
 }
 
+/* fd 0's description follows the host's stdin, every other one its stdout (see the top). */
+static int console_tty(struct libos_file *f)
+{
+    return f == &libos_console_file ? libos_console_stdin_mode() == 't' : libos_console_stdout_tty();
+}
+
 static int console_fstat(struct libos_file *f, struct stat *st)
 {
-    (void)f;
-    st->st_mode = S_IFCHR | 0620;
-    st->st_rdev = 5 << 8 | 1; /* Linux's /dev/console, 5,1: what isatty() looks for */
+    int tty = console_tty(f);
+    st->st_mode = tty ? S_IFCHR | 0620 : S_IFIFO | 0600;
+    st->st_rdev = tty ? 5 << 8 | 1 : 0; /* Linux's /dev/console, 5,1 */
     st->st_blksize = 1024;
     return 0;
 }
@@ -146,5 +132,15 @@ static const struct libos_file_ops console_ops = {
     .poll = libos_console_poll,
 };
 
-/* fds 0, 1 and 2 hold three references, and the description one of its own: never freed. */
-struct libos_file libos_console_file = {.ops = &console_ops, .flags = O_RDWR, .refs = 4};
+/* Only the console is ever a terminal (/dev/console and /dev/tty have its ops). */
+int libos_vfs_isatty(int fd)
+{
+    struct libos_file *f = libos_fd_file(fd);
+    if (!f)
+        return -EBADF;
+    return f->ops == &console_ops && console_tty(f) ? 1 : -ENOTTY;
+}
+
+/* fd 0 holds a reference, fds 1 and 2 two, and each description one of its own: never freed. */
+struct libos_file libos_console_file = {.ops = &console_ops, .flags = O_RDWR, .refs = 2};
+struct libos_file libos_console_out = {.ops = &console_ops, .flags = O_RDWR, .refs = 3};

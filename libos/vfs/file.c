@@ -23,10 +23,11 @@
 #define FD_FIRST 64
 #define CLOEXEC_BIT 1ul
 
-/* stdin, stdout and stderr are the console from the start: one description, as a terminal's
- * are (console.c gives it a reference of its own, so that it is never freed). */
-static uintptr_t fd_static[3] = {(uintptr_t)&libos_console_file, (uintptr_t)&libos_console_file,
-                                 (uintptr_t)&libos_console_file};
+/* stdin, stdout and stderr are the console from the start: stdin one description, stdout and
+ * stderr another (the host's stdin may be a pipe while its stdout is a terminal: console.c), each
+ * with a reference of its own, so that neither is ever freed. */
+static uintptr_t fd_static[3] = {(uintptr_t)&libos_console_file, (uintptr_t)&libos_console_out,
+                                 (uintptr_t)&libos_console_out};
 static uintptr_t *fdt = fd_static;
 static int fd_cap = 3; /* the first fd opened grows the table to FD_FIRST on the heap */
 

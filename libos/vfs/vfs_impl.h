@@ -9,13 +9,17 @@
  * calls it weakly, only when the file has watches). */
 void libos_vfs_unwatch_all(struct libos_file *f);
 
-/* The console's description (console.c), behind fds 0, 1 and 2 from boot. */
-extern struct libos_file libos_console_file;
+/* The console's descriptions (console.c): fd 0's from boot, and fds 1 and 2's (they are a
+ * terminal or not as the host's stdin and stdout are). */
+extern struct libos_file libos_console_file, libos_console_out;
 
 /* The console's state and its readiness (console.c, console_poll.c). */
 extern char libos_console_at_end;
 void libos_console_stdin_start(void);
+/* console_wait.c: 1 when a reader can block (routing the UART's interrupt the first time), and
+ * the wait itself; linked with what can start threads or sleep, and with poll (weak in console.c). */
 int libos_console_can_block(void);
+void libos_console_wait_input(void);
 short libos_console_poll(struct libos_file *f, short events, int arm);
 int libos_console_ioctl(struct libos_file *f, unsigned long request, void *arg);
 

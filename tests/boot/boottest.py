@@ -6,7 +6,7 @@ usage: boottest.py IMAGE [--machine M] [--mem SIZE] [--timeout SECS] [--expect-s
                    [--expect-range REGEX LO HI]... [--expect-now REGEX SLACK]...
                    [--expect-lines N] [--min-seconds S] [--max-seconds S]
                    [--send-after REGEX TEXT]... [--eof-after REGEX]
-                   [--stdin-data TEXT | --stdin-file FILE | --stdin-pattern N | --tty]
+                   [--stdin-data TEXT | --stdin-file FILE | --stdin-pattern N | --tty] [--tty-out]
                    [--append LINE] [--qemu-direct] [--runner-arg ARG]... [-- guest args...]
 
 The run passes when the runner's exit status is the expected one (default 0) AND every check on
@@ -32,6 +32,8 @@ messages (stderr); regular expressions are Python's, in MULTILINE mode.
   --stdin-pattern N         a pipe that gets N bytes, byte i being i % 256, at once, then closed
   --tty                     the runner's stdin is a terminal (a pty; --send-after types on it)
                             Without any of these, stdin is /dev/null (or a pipe if there are sends).
+  --tty-out                 the runner's stdout is a terminal too (a pty of its own, in raw mode so
+                            that the output arrives as written); otherwise it is a pipe
   --append LINE             pass LINE to QEMU's -append as it is (bypassing the runner's quoting,
                             to send command lines the runner would never produce)
   --qemu-direct             run QEMU without the runner: the command libos-run --dry-run prints,
@@ -54,6 +56,7 @@ import subprocess
 import sys
 import threading
 import time
+import tty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "..", "..", "toolchain", "libos-run")
@@ -88,6 +91,7 @@ def parse_args(argv):
     src.add_argument("--stdin-file")
     src.add_argument("--stdin-pattern", type=int)
     src.add_argument("--tty", action="store_true")
+    p.add_argument("--tty-out", action="store_true")
     p.add_argument("--append")
     p.add_argument("--qemu-direct", action="store_true")
     p.add_argument("--runner-arg", action="append", default=[])
@@ -97,15 +101,20 @@ def parse_args(argv):
 
 
 class Reader(threading.Thread):
-    """Collects everything a pipe delivers, so the main thread can look at it at any time."""
+    """Collects everything a pipe (or a pty's master: an fd) delivers, so the main thread can look
+    at it at any time."""
 
     def __init__(self, pipe):
         super().__init__(daemon=True)
-        self.pipe, self.data, self.lock = pipe, b"", threading.Lock()
+        self.fd = pipe if isinstance(pipe, int) else pipe.fileno()
+        self.data, self.lock = b"", threading.Lock()
 
     def run(self):
         while True:
-            chunk = os.read(self.pipe.fileno(), 4096)
+            try:
+                chunk = os.read(self.fd, 4096)
+            except OSError:  # a pty's master once the last slave fd is closed: EIO
+                return
             if not chunk:
                 return
             with self.lock:
@@ -162,11 +171,17 @@ def run(args):
         stdin = subprocess.PIPE
     else:
         stdin = subprocess.DEVNULL
+    stdout = subprocess.PIPE
+    if args.tty_out:
+        out_master, stdout = pty.openpty()
+        tty.setraw(stdout)
     start_wall, start = time.time(), time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
                             start_new_session=True)
     if args.tty or args.stdin_file:
         os.close(stdin) if args.tty else stdin.close()
+    if args.tty_out:
+        os.close(stdout)
 
     def write(b):
         if tty_master is not None:
@@ -183,7 +198,7 @@ def run(args):
             except (BrokenPipeError, ValueError):
                 pass
         threading.Thread(target=feed, daemon=True).start()
-    out, err = Reader(proc.stdout), Reader(proc.stderr)
+    out, err = Reader(out_master if args.tty_out else proc.stdout), Reader(proc.stderr)
     out.start()
     err.start()
     deadline = start + args.timeout + 15
@@ -223,6 +238,8 @@ def run(args):
             pass
     if tty_master is not None:
         os.close(tty_master)
+    if args.tty_out:
+        os.close(out_master)
     if eof_after:
         sends.append(eof_after)
     return status, out.text(), err.text(), elapsed, start_wall, end_wall, killed, sends

@@ -21,6 +21,7 @@ size_t libos_console_read_nonblock(char *buf, size_t n) { return (void)buf, (voi
 int libos_console_input_ready(void) { return 0; }
 void libos_console_input_irq(int enable) { (void)enable; }
 char libos_console_stdin_mode(void) { return 't'; }
+int libos_console_stdout_tty(void) { return 1; }
 void libos_console_relay_ready(void) {}
 short libos_console_poll(struct libos_file *f, short events, int arm)
 {

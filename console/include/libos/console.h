@@ -44,6 +44,13 @@ void libos_console_input_irq(int enable);
 char libos_console_stdin_mode(void);
 
 /*
+ * Whether the host's stdout, where COM1's output goes, is a terminal (non-zero) or a pipe or a file
+ * (0): the runner's read-back byte is in upper case ('T', 'N', 'R') for the latter. A bare
+ * `qemu -kernel` (no device) counts as a terminal.
+ */
+int libos_console_stdout_tty(void);
+
+/*
  * Tell the runner's stdin relay that COM1 may now receive (a byte to the debug console): it
  * forwards nothing before, because turning the FIFOs on discards what already arrived. The
  * relay's framing is described in libos/posix/console_fd.c.

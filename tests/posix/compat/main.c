@@ -178,9 +178,13 @@ static void descriptors(void)
     FAILS(fchmod(STDOUT_FILENO, 0600), EINVAL);
     FAILS(fchmod(42, 0600), EBADF);
 
-    const char *tty = ttyname(STDOUT_FILENO);
-    check(tty && strcmp(tty, "/dev/console") == 0, "ttyname(1) is \"/dev/console\" (\"%s\")",
-          tty ? tty : "NULL");
+    /* stdout is a terminal where the runner's (or the shell's) is; the test harness's is a pipe. */
+    if (isatty(STDOUT_FILENO)) {
+        const char *tty = ttyname(STDOUT_FILENO);
+        check(tty && strncmp(tty, "/dev/", 5) == 0, "ttyname(1) is a /dev name (\"%s\")", tty ? tty : "NULL");
+    } else {
+        FAILS_NULL(ttyname(STDOUT_FILENO), ENOTTY);
+    }
     FAILS_NULL(ttyname(42), EBADF);
     int dir = open("/", O_RDONLY);
     check(dir >= 0, "open(\"/\", O_RDONLY) succeeds");

@@ -130,7 +130,8 @@ int main(void)
     CHECK(flock(99, LOCK_SH) == -1 && errno == EBADF);
     struct termios t;
     CHECK(tcgetattr(fd, &t) == -1 && errno == ENOTTY);
-    CHECK(tcgetattr(0, &t) == 0 && tcsetattr(0, TCSANOW, &t) == 0);
+    CHECK(tcgetattr(0, &t) == 0 && tcsetattr(0, TCSANOW, &t) == 0); /* stdin: a pty (--tty) */
+    CHECK(tcgetattr(1, &t) == -1 && errno == ENOTTY);                 /* stdout: a pipe */
     close(fd);
     close(dfd);
     sync();

@@ -193,6 +193,12 @@ ssize_t libos_vfs_pread(int fd, void *buf, size_t n, off_t offset);
 ssize_t libos_vfs_pwrite(int fd, const void *buf, size_t n, off_t offset);
 off_t libos_vfs_lseek(int fd, off_t offset, int whence);
 int libos_vfs_fstat(int fd, struct stat *st);
+/* Blocking console input (a reader waits for the UART's interrupt instead of spinning): code that
+ * can start a second thread or sleep refers to this, which links it in (console_wait.c). */
+extern const char libos_console_blocking;
+/* 1 when fd is a terminal: the console, when the host's side of it is one (console.c); else
+ * -ENOTTY, or -EBADF. */
+int libos_vfs_isatty(int fd);
 int libos_vfs_fsync(int fd);
 int libos_vfs_ftruncate(int fd, off_t length);
 int libos_vfs_fchmod(int fd, mode_t mode);

@@ -5,10 +5,16 @@
  *                  terminal, a Ctrl-D at the start of a read is end of file and nothing else)
  *   count          reads with read() until it returns 0, then prints the byte count, a checksum
  *                  (FNV-1a, 32 bits) and the throughput, for binary and large inputs
+ *   tty            whether fds 0, 1, 2 and an opened /dev/console are terminals (isatty, with
+ *                  errno; tcgetattr; fstat's file type), as the runner's stdin and stdout are
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,11 +57,38 @@ static int count(void)
     return got == 0 ? 0 : 1;
 }
 
+static void terminal(const char *name, int fd)
+{
+    struct termios t;
+    struct stat st;
+    errno = 0;
+    int yes = isatty(fd);
+    printf("isatty %s: %d %s\n", name, yes, yes ? "-" : errno == ENOTTY ? "ENOTTY" : strerror(errno));
+    errno = 0;
+    int r = tcgetattr(fd, &t);
+    printf("tcgetattr %s: %d %s\n", name, r, r == 0 ? "-" : errno == ENOTTY ? "ENOTTY" : strerror(errno));
+    if (fstat(fd, &st) == 0)
+        printf("fstat %s: %s\n", name, S_ISCHR(st.st_mode) ? "character device" : S_ISFIFO(st.st_mode) ? "fifo" : "other");
+}
+
+static int terminals(void)
+{
+    terminal("0", 0);
+    terminal("1", 1);
+    terminal("2", 2);
+    int fd = open("/dev/console", O_RDWR);
+    if (fd >= 0)
+        terminal("/dev/console", fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     printf("ready\n");
     fflush(stdout);
     if (argc > 1 && strcmp(argv[1], "count") == 0)
         return count();
+    if (argc > 1 && strcmp(argv[1], "tty") == 0)
+        return terminals();
     return lines(argc > 1 && strcmp(argv[1], "twice") == 0 ? 2 : 1);
 }
