@@ -4,7 +4,7 @@
  * Nothing preempts a thread and interrupt handlers never call lwIP, so each function below runs
  * atomically up to its libos_wait: a semaphore, a mutex or a mailbox is a counter and a wait
  * queue, without a lock of its own (libos/sched.h). The core lock (LOCK_TCPIP_CORE) is a real
- * mutex because its holder may block (a netconn call waiting for the peer releases it first,
+ * mutex because its holder may block (a socket call waiting for the peer releases it first,
  * as lwIP's api_msg.c does, but a driver may wait for ring room while holding it).
  *
  * Unlocking the core lock also sends what the drivers queued while it was held

@@ -118,13 +118,15 @@ void libos_net_assert_core_locked(const char *where);
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_API 0
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_HAVE_LOOPIF 0
+/* lo (127.0.0.1, ::1): programs talk to themselves over TCP and UDP, as on Linux. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_SINGLE_NETIF 0
 
-/* --- APIs: netconn (sockets are libos fds over it, not lwIP's socket layer) --- */
-#define LWIP_NETCONN 1
+/* --- APIs: the raw API only. Sockets are libos fds over it (net/tcp_sock.c, udp_sock.c): no
+ * netconn, no mailbox per connection, and never lwIP's socket layer. --- */
+#define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 #define LWIP_COMPAT_SOCKETS 0
 #define LWIP_POSIX_SOCKETS_IO_NAMES 0
@@ -136,6 +138,9 @@ void libos_net_assert_core_locked(const char *where);
 #define LWIP_NETCONN_FULLDUPLEX 0
 #define LWIP_NETCONN_SEM_PER_THREAD 0
 #define LWIP_TIMEVAL_PRIVATE 0
+/* htons and friends are <netinet/in.h>'s (net/inet.c): lwIP's macros of the same names would
+ * clash with them. */
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
 
 /* --- diagnostics --- */
 #define LWIP_STATS 1

@@ -3,13 +3,13 @@
 
 usage: tests/bench/net.py [--build-dir DIR] [--runs N] [--idle-seconds S]
 
-Boots tests/boot/apps/net (test_net: a netconn UDP and TCP echo on port 7) on QEMU user
+Boots tests/boot/apps/net (test_net: a POSIX-socket UDP and TCP echo on port 7) on QEMU user
 networking with a udp and a tcp hostfwd, from the Release build, and measures from the host:
   - boot to lease: the guest's own line, "DHCP lease, N ms after boot" (monotonic time since the
     image's first instruction), median of --runs boots, microvm and q35;
   - UDP round trip: 200 small datagrams from a host socket, one at a time, median and p90;
   - TCP echo: 8 MiB through one connection, sent and read back at once, in MB/s;
-  - idle: QEMU's CPU time (utime + stime) while the guest sits in netconn_recv for S seconds,
+  - idle: QEMU's CPU time (utime + stime) while the guest sits in recvfrom for S seconds,
     as a share of one host CPU (lwIP's timers are all that run).
 Figures, not assertions. Everything shares 2 cores with whatever else runs.
 """

@@ -65,7 +65,9 @@ LAYER_PREFIXES = {"virtio": ("virtio_",), "blk": ("blk_",),
 # Archives that also hold a third-party library compiled by our build: only the members of our own
 # sources are checked (lwIP's members keep lwIP's names), and ours may define the port functions
 # the library calls (lwIP's sys_arch interface: sys_now, sys_sem_new, ...).
-OWN_MEMBERS = {"net": ("net.c.o", "config.c.o", "sys_arch.c.o", "virtio_net.c.o")}
+OWN_MEMBERS = {"net": ("net.c.o", "config.c.o", "sys_arch.c.o", "virtio_net.c.o", "sockcall.c.o", "socket.c.o",
+                       "tcp_sock.c.o", "udp_sock.c.o", "unix_sock.c.o", "inet.c.o", "resolv.c.o",
+                       "ifaddrs.c.o")}
 PORT_PREFIXES = {"net": ("sys_",)}
 
 

@@ -8,12 +8,12 @@
  * for a NIC without one; docs/networking.md) and waits at most net.dhcp_wait seconds (default
  * LIBOS_NET_DHCP_WAIT_MS) for leases, printing one line per NIC.
  *
- * Programs use lwIP's own APIs on top (its headers, <lwip/...>, are on the include path):
- *   - netconn (<lwip/api.h>): from any thread, without the lock; calls block the calling thread.
- *   - raw (<lwip/udp.h>, <lwip/tcp.h>, ...): only between libos_net_lock and libos_net_unlock;
- *     callbacks run in the thread that delivered the frame (a NIC's thread or lwIP's timer
- *     thread) with the lock held, and must not block. A raw call without the lock panics.
- * Sockets as POSIX fds come later, on the netconn API.
+ * Programs use POSIX sockets (<sys/socket.h>, ...: fds, libos::net's socket files over lwIP's
+ * raw API; docs/networking.md). lwIP's raw API is there too (its headers, <lwip/...>, are on the
+ * include path): <lwip/udp.h>, <lwip/tcp.h>, ... only between libos_net_lock and libos_net_unlock;
+ * callbacks run in the thread that delivered the frame (a NIC's thread or lwIP's timer thread)
+ * with the lock held, and must not block. A raw call without the lock panics. lwIP's netconn
+ * and socket layers are not compiled.
  *
  * Contract: thread context only; errors are negative errno values; nothing here panics on
  * network input. The calls that wait say so.

@@ -1,7 +1,7 @@
 /*
  * The network's boot test image (tests/boot/nettest.py drives it from the host):
  *   test_net [echo [PORT]]   print each NIC's addresses, then echo UDP datagrams on PORT (7)
- *                            through lwIP's netconn API until one says "quit"; exit 0. A thread
+ *                            through POSIX sockets until one says "quit"; exit 0. A thread
  *                            echoes TCP connections on the same port meanwhile, one at a time.
  *   test_net need-ipv4       exit 0 when eth0 has an IPv4 address, 3 when it has none
  *   test_net unlocked        a raw-API call without libos_net_lock, which must panic
@@ -9,15 +9,18 @@
  */
 #include <libos/net.h>
 
-#include <lwip/api.h>
 #include <lwip/dns.h>
 #include <lwip/netif.h>
 #include <lwip/udp.h>
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static void print_nics(void)
 {
@@ -41,31 +44,26 @@ static void print_nics(void)
 static void *tcp_echo(void *arg)
 {
     unsigned port = *(unsigned *)arg;
-    struct netconn *l = netconn_new(NETCONN_TCP_IPV6);
-    if (!l || netconn_bind(l, IP6_ADDR_ANY, (u16_t)port) != ERR_OK || netconn_listen(l) != ERR_OK) {
+    int l = socket(AF_INET6, SOCK_STREAM, 0); /* dual stack: IPv4 and IPv6 */
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+    if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 8) != 0) {
         printf("FAIL: cannot listen on TCP port %u\n", port);
         return NULL;
     }
     for (;;) {
-        struct netconn *c;
-        if (netconn_accept(l, &c) != ERR_OK)
+        int c = accept(l, NULL, NULL);
+        if (c < 0)
             continue;
         unsigned long total = 0;
-        struct netbuf *b;
-        err_t e = ERR_OK;
-        while (e == ERR_OK && netconn_recv(c, &b) == ERR_OK) {
-            do {
-                void *d;
-                u16_t len;
-                netbuf_data(b, &d, &len);
-                e = netconn_write(c, d, len, NETCONN_COPY);
-                total += len;
-            } while (e == ERR_OK && netbuf_next(b) >= 0);
-            netbuf_delete(b);
+        static char buf[16384];
+        ssize_t n;
+        int ok = 1;
+        while (ok && (n = recv(c, buf, sizeof buf, 0)) > 0) {
+            ok = send(c, buf, (size_t)n, 0) == n;
+            total += (unsigned long)n;
         }
-        printf("net: tcp connection closed after %lu bytes%s\n", total, e == ERR_OK ? "" : " (write failed)");
-        netconn_close(c);
-        netconn_delete(c);
+        printf("net: tcp connection closed after %lu bytes%s\n", total, ok ? "" : " (write failed)");
+        close(c);
     }
 }
 
@@ -78,8 +76,9 @@ static int echo(unsigned port)
         printf("FAIL: pthread_create\n");
         return 1;
     }
-    struct netconn *c = netconn_new(NETCONN_UDP_IPV6); /* dual stack: IPv4 and IPv6 */
-    if (!c || netconn_bind(c, IP6_ADDR_ANY, (u16_t)port) != ERR_OK) {
+    int u = socket(AF_INET6, SOCK_DGRAM, 0); /* dual stack: IPv4 and IPv6 */
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
+    if (u < 0 || bind(u, (struct sockaddr *)&a, sizeof a) != 0) {
         printf("FAIL: cannot bind UDP port %u\n", port);
         return 1;
     }
@@ -87,25 +86,23 @@ static int echo(unsigned port)
     fflush(stdout);
     unsigned n = 0;
     for (;;) {
-        struct netbuf *b;
-        err_t e = netconn_recv(c, &b);
-        if (e != ERR_OK) {
-            printf("FAIL: netconn_recv: %d\n", e);
+        static char buf[65536];
+        struct sockaddr_in6 from;
+        socklen_t len = sizeof from;
+        ssize_t k = recvfrom(u, buf, sizeof buf, 0, (struct sockaddr *)&from, &len);
+        if (k < 0) {
+            printf("FAIL: recvfrom: %s\n", strerror(errno));
             return 1;
         }
-        char head[5] = {0};
-        netbuf_copy(b, head, 4);
-        int quit = netbuf_len(b) == 4 && memcmp(head, "quit", 4) == 0;
-        e = netconn_send(c, b);
-        netbuf_delete(b);
-        if (e != ERR_OK) {
-            printf("FAIL: netconn_send: %d\n", e);
+        int quit = k == 4 && memcmp(buf, "quit", 4) == 0;
+        if (sendto(u, buf, (size_t)k, 0, (struct sockaddr *)&from, len) != k) {
+            printf("FAIL: sendto: %s\n", strerror(errno));
             return 1;
         }
         n++;
         if (quit) {
             printf("net: echoed %u datagrams\n", n);
-            netconn_delete(c);
+            close(u);
             return 0;
         }
     }

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""socktest.py: boot tests/boot/apps/sock (test_sock) on QEMU's user network and talk to its POSIX
+sockets from real host sockets.
+
+usage: socktest.py IMAGE --machine M CASE
+
+Cases:
+  echo      test_sock echo 7 behind tcp and udp hostfwds: 1 MiB through one TCP connection both
+            ways at once, byte-exact (a Python client); 200 connections from 200 threads, each
+            echoing its own 4 KiB, as many at once as lwIP's PCB pool allows (200, or
+            LIBOS_NET_MAX_CONNECTIONS / 2 while that is smaller); 100 connections one after another; UDP datagrams of several sizes echoed
+            byte-exact; then "quit", and the guest's count of connections must match. Figures
+            (not checked): the 1 MiB echo's MB/s and sequential connections per second.
+  client    a host listener on 127.0.0.1; the guest (test_sock connect 10.0.2.2 PORT MSG) resolves
+            the address with getaddrinfo, connects out through the user network, sends a line and
+            prints the host's reply line.
+Exits 0 when the case passed.
+"""
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import nettest  # noqa: E402  (Guest, tcp_echo, echo_round, free ports)
+
+RUNNER = nettest.RUNNER
+
+
+def fail(msg):
+    print("socktest: FAIL: " + msg)
+    sys.exit(1)
+
+
+def pool_size():
+    """LIBOS_NET_MAX_CONNECTIONS (libos/config.h): lwIP's TCP PCBs. A guest connection outlives
+    the host's close by a while (slirp relays it), so the host keeps at most half that many open:
+    a SYN that finds no PCB is dropped, and slirp's retransmits back off to tens of seconds."""
+    path = os.path.join(HERE, "..", "..", "libos", "arch", "include", "libos", "config.h")
+    m = re.search(r"^#define LIBOS_NET_MAX_CONNECTIONS ([0-9]+)", open(path).read(), re.M)
+    return int(m.group(1)) if m else 64
+
+
+def one_echo(port, n, i, errors):
+    data = bytes((i * 13 + k * 7) & 0xff for k in range(n))
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        s.settimeout(60)
+        s.sendall(data)
+        got = bytearray()
+        while len(got) < n:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        s.close()
+        if bytes(got) != data:
+            errors.append("connection %d: %d bytes back of %d, differing" % (i, len(got), n))
+    except OSError as e:
+        errors.append("connection %d: %s" % (i, e))
+
+
+def echo_case(image, machine):
+    tport, uport = nettest.free_tcp_port(), nettest.free_udp_port()
+    fwd = "hostfwd=tcp:127.0.0.1:%d-:7,hostfwd=udp:127.0.0.1:%d-:7" % (tport, uport)
+    g = nettest.Guest([RUNNER, image, "--machine", machine, "--timeout", "150", "--mem", "128M",
+                       "--net", "user," + fwd, "--", "echo", "7"])
+    g.wait_for(r"^sock: echo ready on port 7$", 60)
+    mbs = nettest.tcp_echo(("127.0.0.1", tport), 1 << 20)
+    print("socktest: figure: 1 MiB TCP echo through user networking, %.1f MB/s" % mbs)
+    conns = 1
+
+    errors = []
+    at_once = min(200, pool_size() // 2)
+    gate = threading.Semaphore(at_once)
+
+    def gated(i):
+        with gate:
+            one_echo(tport, 4096, i, errors)
+    threads = [threading.Thread(target=gated, args=(i,)) for i in range(200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        fail("parallel connections: %d failed, first: %s" % (len(errors), errors[0]))
+    print("socktest: ok: 200 connections from 200 threads, %d at once, each echoed byte-exact" % at_once)
+    conns += 200
+
+    t0 = time.perf_counter()
+    for i in range(100):
+        one_echo(tport, 64, i, errors)
+        if errors:
+            fail("sequential connection: %s" % errors[0])
+    dt = time.perf_counter() - t0
+    conns += 100
+    print("socktest: ok: 100 sequential connections echoed")
+    print("socktest: figure: sequential connections (connect, 64 B echo, close) %.0f/s" % (100 / dt))
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    nettest.echo_round(s, ("127.0.0.1", uport))  # ends with "quit"
+    m = g.wait_for(r"^sock: served ([0-9]+) connections, ([0-9]+) bytes", 30)
+    if int(m.group(1)) != conns:
+        fail("the guest counted %s connections, the host made %d" % (m.group(1), conns))
+    if int(m.group(2)) != (1 << 20) + 200 * 4096 + 100 * 64:
+        fail("the guest echoed %s bytes" % m.group(2))
+    st = g.finish(30)
+    if st != 0 or "FAIL" in g.out:
+        fail("exit status %d%s" % (st, ", a FAIL line" if "FAIL" in g.out else ""))
+
+
+def client_case(image, machine):
+    l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    l.bind(("127.0.0.1", 0))
+    l.listen(1)
+    l.settimeout(90)
+    port = l.getsockname()[1]
+    g = nettest.Guest([RUNNER, image, "--machine", machine, "--timeout", "90", "--net", "user", "--",
+                       "connect", "10.0.2.2", str(port), "hello-from-guest"])
+    try:
+        c, _ = l.accept()
+    except socket.timeout:
+        g.finish(5)
+        fail("the guest never connected")
+    c.settimeout(30)
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = c.recv(100)
+        if not chunk:
+            break
+        line += chunk
+    if line != b"hello-from-guest\n":
+        fail("the guest sent %r" % line)
+    c.sendall(b"hello-from-host got " + line)
+    c.close()
+    g.wait_for(r"^reply: hello-from-host got hello-from-guest$", 30)
+    g.wait_for(r"^connected from 10\.0\.2\.15:[0-9]+$", 1)
+    st = g.finish(30)
+    if st != 0:
+        fail("exit status %d" % st)
+
+
+def main(argv):
+    if len(argv) != 4 or argv[1] != "--machine":
+        sys.exit(__doc__)
+    image, machine, case = argv[0], argv[2], argv[3]
+    if case == "echo":
+        echo_case(image, machine)
+    elif case == "client":
+        client_case(image, machine)
+    else:
+        sys.exit("socktest: unknown case %r" % case)
+    print("socktest: passed")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
