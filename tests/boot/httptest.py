@@ -364,13 +364,38 @@ def case_many(addr, files, n=1000):
     expect(left == 1, "the connections are all closed afterwards (%d open, the stats one)" % left)
 
 
+CLIENT_PORTS = [20000]  # the next client port sequential() binds (below Linux's ephemeral range)
+
+
+def client_socket():
+    """A socket bound to a client port no earlier connection of this run used: lwIP keeps the
+    server's side of a closed connection in TIME-WAIT and answers a new SYN on the same address
+    pair with an ACK or a RST instead of accepting it (RFC 6191 would accept it), so a client
+    port reused while the guest still holds its TIME-WAIT gets no connection for up to 2 MSL.
+    Linux's own choice of ports wraps around its range and does reuse them now and then."""
+    while True:
+        port = CLIENT_PORTS[0]
+        CLIENT_PORTS[0] = port + 1 if port < 32000 else 20000
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("", port))
+            return s, port
+        except OSError:
+            s.close()
+
+
 def sequential(addr, n, want):
     req = get("/hello.txt", version="1.0")
     for i in range(n):
+        phase, got, port = "connect", b"", 0
         try:
-            s = socket.create_connection(addr, timeout=30)
+            s, port = client_socket()
+            s.settimeout(30)
+            s.connect(addr)
+            phase = "send"
             s.sendall(req)
-            got = b""
+            phase = "receive"
             while True:
                 chunk = s.recv(4096)
                 if not chunk:
@@ -378,7 +403,12 @@ def sequential(addr, n, want):
                 got += chunk
             s.close()
         except OSError as e:
-            fail("sequential connection %d: %s" % (i, e))
+            try:  # does the server still answer?
+                after = "a new connection then got /_stats %r" % stats(addr)
+            except OSError as e2:
+                after = "a new connection then failed too (%s)" % e2
+            fail("sequential connection %d (client port %d): %s: %s (%d bytes received: %r); %s"
+                 % (i, port, phase, e, len(got), got[:80], after))
         if not got.startswith(b"HTTP/1.1 200 ") or not got.endswith(want):
             fail("sequential connection %d: %r" % (i, got[:60]))
 
