@@ -142,9 +142,9 @@ endfunction()
 # MAX_CONNECTIONS <n> sizes the network's pools for n TCP connections at once (default
 # LIBOS_NET_MAX_CONNECTIONS, 1000; net.max_conns= on the command line overrides it at boot).
 #
-# OPTIMIZE picks newlib's build: speed (the default) links newlib compiled at -O2, whose string
-# and memory functions work a word at a time and whose malloc, stdio and printf are compiled for
-# speed; size links newlib at -Os (byte-at-a-time string functions, smaller code), as hello does
+# OPTIMIZE picks newlib's build: speed (the default) links newlib with its string and memory
+# functions compiled at -O2 (word at a time; memcpy, memset and memmove our own) and libm at -O2;
+# size links all of newlib at -Os (byte-at-a-time string functions, smaller code), as hello does
 # for its size goals. It changes only which newlib archives are linked, not how the application's
 # own sources are compiled (that is the project's CMAKE_BUILD_TYPE / flags). docs/porting.md.
 function(libos_add_executable name)
