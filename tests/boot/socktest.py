@@ -15,9 +15,18 @@ Cases:
   client    a host listener on 127.0.0.1; the guest (test_sock connect 10.0.2.2 PORT MSG) resolves
             the address with getaddrinfo, connects out through the user network, sends a line and
             prints the host's reply line.
-Exits 0 when the case passed.
+  keepalive (root only; skipped otherwise) a tap in a network namespace made for the test
+            (192.168.79.1/24, the guest 192.168.79.2). A listener in the namespace accepts the
+            guest's connection (test_sock keepalive: SO_KEEPALIVE, TCP_KEEPIDLE 1, TCP_KEEPINTVL 1,
+            TCP_KEEPCNT 2); after a few seconds of idle connection (the probes answered: it must
+            stay up), the tap goes down with the host's socket still open, so the peer vanishes
+            without a FIN or RST, and the guest's blocking recv must fail ETIMEDOUT within 30 s
+            (lwIP aborts after 1 + 2 x 1 s without an answer; the default count of 9 or idle
+            time of 2 h would not). The namespace is deleted however the test ends.
+Exits 0 when the case passed, 77 when it was skipped.
 """
 import os
+import re
 import socket
 import sys
 import threading
@@ -135,6 +144,58 @@ def client_case(image, machine):
         fail("exit status %d" % st)
 
 
+def keepalive_case(image, machine):
+    if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
+        print("socktest: skipped: needs root and /dev/net/tun")
+        sys.exit(77)
+    import ctypes
+    ns, tap = "libos-socktest-%d" % os.getpid(), "ktap0"
+    nettest.sh("ip", "netns", "add", ns)
+    g = None
+    try:
+        for cmd in (["link", "set", "lo", "up"], ["tuntap", "add", "dev", tap, "mode", "tap"],
+                    ["addr", "add", "192.168.79.1/24", "dev", tap], ["link", "set", tap, "up"]):
+            nettest.sh("ip", "-n", ns, *cmd)
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open("/var/run/netns/" + ns, os.O_RDONLY)
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET: the listener and QEMU live in it
+            fail("setns into %s: %s" % (ns, os.strerror(ctypes.get_errno())))
+        os.close(fd)
+        l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        l.bind(("192.168.79.1", 0))
+        l.listen(1)
+        l.settimeout(90)
+        port = l.getsockname()[1]
+        g = nettest.Guest([RUNNER, image, "--machine", machine, "--timeout", "120", "--net", "tap:" + tap,
+                           "--", "net.eth0=192.168.79.2/24,gw=192.168.79.1", "keepalive", "192.168.79.1",
+                           str(port)])
+        try:
+            c, peer = l.accept()
+        except socket.timeout:
+            fail("the guest never connected")
+        g.wait_for(r"^sock keepalive: armed$", 30)
+        time.sleep(4)  # idle past TCP_KEEPIDLE + TCP_KEEPCNT x TCP_KEEPINTVL: answered probes keep it up
+        if re.search(r"^sock keepalive: recv", g.out, re.M):
+            fail("the connection ended while the peer was there")
+        print("socktest: ok: the idle connection stays up while the peer answers")
+        nettest.sh("ip", "link", "set", tap, "down")  # the peer vanishes: no FIN, no RST
+        m = g.wait_for(r"^sock keepalive: recv returned (-?[0-9]+), (.*) after ([0-9.]+) s$", 30)
+        if m.group(2) != "ETIMEDOUT":
+            fail("recv returned %s, %s" % (m.group(1), m.group(2)))
+        print("socktest: ok: the guest's recv failed ETIMEDOUT once the peer vanished")
+        g.wait_for(r"^sock keepalive: all checks passed$", 10)
+        st = g.finish(30)
+        g = None
+        c.close()
+        if st != 0:
+            fail("exit status %d" % st)
+    finally:
+        if g is not None:
+            g.p.kill()
+            g.finish(10)
+        nettest.sh("ip", "netns", "del", ns, check=False)
+
+
 def main(argv):
     if len(argv) != 4 or argv[1] != "--machine":
         sys.exit(__doc__)
@@ -143,6 +204,8 @@ def main(argv):
         echo_case(image, machine)
     elif case == "client":
         client_case(image, machine)
+    elif case == "keepalive":
+        keepalive_case(image, machine)
     else:
         sys.exit("socktest: unknown case %r" % case)
     print("socktest: passed")

@@ -15,6 +15,13 @@
  *                           printing "sock: served N connections, M bytes".
  *   test_sock connect HOST PORT MESSAGE  a client: getaddrinfo, connect, send MESSAGE and a
  *                           newline, print "reply: <line>" for the line that comes back.
+ *   test_sock keepalive ADDR PORT  connect to ADDR:PORT, turn keepalive on (SO_KEEPALIVE 1,
+ *                           TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, TCP_KEEPCNT 2: getsockopt must give
+ *                           them back), print "sock keepalive: armed", then block in recv: when
+ *                           the peer vanishes it must fail ETIMEDOUT, SO_ERROR is 0 after that
+ *                           and a second recv is end of file, as on Linux. Prints "sock
+ *                           keepalive: recv failed <ERRNO NAME> after S s" and exits 0 when all
+ *                           checks passed.
  * tests/boot/socktest.py drives echo and connect from host sockets.
  */
 #define _GNU_SOURCE
@@ -926,6 +933,49 @@ static int client(const char *host, const char *port, const char *msg)
     return 0;
 }
 
+/* --- keepalive: a connection whose peer vanishes ends ETIMEDOUT ------------------------------- */
+
+static int keepalive(const char *addr, int port)
+{
+    struct sockaddr_in a = sin4(addr, port);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) {
+        printf("FAIL: connect to %s:%d: %s\n", addr, port, strerror(errno));
+        return 1;
+    }
+    static const struct { int level, name, val; const char *what; } opts[] = {
+        {SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE"}, {IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE"},
+        {IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL"}, {IPPROTO_TCP, TCP_KEEPCNT, 2, "TCP_KEEPCNT"},
+    };
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+        int v = opts[i].val;
+        socklen_t len = sizeof v;
+        CHECK(setsockopt(s, opts[i].level, opts[i].name, &v, sizeof v) == 0, "setsockopt %s", opts[i].what);
+        v = -1;
+        CHECK(getsockopt(s, opts[i].level, opts[i].name, &v, &len) == 0 && v == opts[i].val,
+              "getsockopt %s gave %d, set %d", opts[i].what, v, opts[i].val);
+    }
+    printf("sock keepalive: armed\n");
+    double t0 = now();
+    char c;
+    errno = 0;
+    ssize_t n = recv(s, &c, 1, 0);
+    int e = errno;
+    printf("sock keepalive: recv returned %zd, %s after %.1f s\n", n,
+           n < 0 ? (e == ETIMEDOUT ? "ETIMEDOUT" : strerror(e)) : "no error", now() - t0);
+    errno = e;
+    CHECK(n == -1 && e == ETIMEDOUT, "recv on a connection whose peer vanished");
+    int err = -1;
+    socklen_t len = sizeof err;
+    CHECK(getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0,
+          "SO_ERROR after recv reported the error: %d", err);
+    CHECK(recv(s, &c, 1, 0) == 0, "a second recv is end of file");
+    close(s);
+    if (!failures)
+        printf("sock keepalive: all checks passed\n");
+    return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -937,6 +987,8 @@ int main(int argc, char **argv)
         return echo(atoi(argv[2]));
     if (argc >= 5 && !strcmp(argv[1], "connect"))
         return client(argv[2], argv[3], argv[4]);
-    printf("usage: test_sock api | dns | echo PORT | connect HOST PORT MESSAGE\n");
+    if (argc >= 4 && !strcmp(argv[1], "keepalive"))
+        return keepalive(argv[2], atoi(argv[3]));
+    printf("usage: test_sock api | dns | echo PORT | connect HOST PORT MESSAGE | keepalive ADDR PORT\n");
     return 2;
 }
