@@ -164,9 +164,9 @@ def keepalive_case(image, machine):
         l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         l.bind(("192.168.79.1", 0))
         l.listen(1)
-        l.settimeout(90)
+        l.settimeout(50)
         port = l.getsockname()[1]
-        g = nettest.Guest([RUNNER, image, "--machine", machine, "--timeout", "120", "--net", "tap:" + tap,
+        g = nettest.Guest([RUNNER, image, "--machine", machine, "--timeout", "60", "--net", "tap:" + tap,
                            "--", "net.eth0=192.168.79.2/24,gw=192.168.79.1", "keepalive", "192.168.79.1",
                            str(port)])
         try:
