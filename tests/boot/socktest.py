@@ -21,8 +21,9 @@ Cases:
             TCP_KEEPCNT 2); after a few seconds of idle connection (the probes answered: it must
             stay up), the tap goes down with the host's socket still open, so the peer vanishes
             without a FIN or RST, and the guest's blocking recv must fail ETIMEDOUT within 30 s
-            (lwIP aborts after 1 + 2 x 1 s without an answer; the default count of 9 or idle
-            time of 2 h would not). The namespace is deleted however the test ends.
+            (lwIP aborts 1 + 2 x 1 s after the last answer; the default idle time of 2 h would
+            not, and a count not applied shows in the value read back). The namespace is
+            deleted however the test ends.
 Exits 0 when the case passed, 77 when it was skipped.
 """
 import os
