@@ -28,8 +28,18 @@ Cases:
             queued segment from what is left of the window, which its assertion forbids (a
             panic); net/lwip-patches/0003 drops the queue instead. The guest must answer a
             connection from the host's kernel after it, and exit 0.
+  reuse     (root only; skipped otherwise) in a network namespace with a tap, as overrun: 20
+            connections one after another from the host's kernel, all from the same source port
+            (SO_REUSEADDR), each echoing a line and then asking "close", so the guest closes
+            first and holds the 4-tuple in TIME-WAIT (2 minutes in lwIP; the default pool of 1000
+            PCBs is never full, so tcp_alloc reclaims none) when the next SYN on it comes. Each
+            must connect and echo: lwIP 2.2.1 answers such a SYN with an ACK, and connect times
+            out; net/lwip-patches/0004 opens a new connection when the SYN's sequence number is
+            beyond the old connection's (RFC 1122 4.2.2.13). The guest's counters must show at
+            most one TIME-WAIT PCB left and no reset sent.
 Exits 0 when the case passed, 77 when it was skipped.
 """
+import errno
 import os
 import re
 import resource
@@ -58,9 +68,9 @@ def boot(image, machine, args, quiet=False, mem=None):
     return g, port, hport
 
 
-def ask(port, cmd, timeout=20):
+def ask(port, cmd, timeout=20, host="127.0.0.1"):
     """Connect, send cmd, read the answer until the guest closes. Returns it as text."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s = socket.create_connection((host, port), timeout=timeout)
     s.sendall(cmd.encode())
     got = b""
     while True:
@@ -77,8 +87,8 @@ def ask(port, cmd, timeout=20):
     return got.decode(errors="replace")
 
 
-def stats(port):
-    line = ask(port, "stats")
+def stats(port, host="127.0.0.1"):
+    line = ask(port, "stats", host=host)
     m = re.match(r"stats: pcbs (\d+)/(\d+) max (\d+) exhausted (\d+), active (\d+), time-wait (\d+), "
                  r"held (\d+), rst (\d+)\n$", line)
     if not m:
@@ -332,30 +342,41 @@ def sh(*cmd):
         fail("%s: %s" % (" ".join(cmd), (r.stderr or r.stdout).strip()))
 
 
-def overrun_case(image, machine):
+def in_namespace(image, machine, case, inside):
+    """Run case in a network namespace of its own (root only: else exit 77), calling inside(),
+    which boots the guest on a tap device there (tap_guest)."""
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
         print("tcptest: skipped: needs root and /dev/net/tun")
         sys.exit(77)
     if len(sys.argv) > 1 and sys.argv[-1] == "--in-namespace":
-        return overrun_inside(image, machine)
+        return inside(image, machine)
     ns = "libos-tcptest-%d" % os.getpid()
     sh("ip", "netns", "add", ns)
     try:
         r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__), image,
-                            "--machine", machine, "overrun", "--in-namespace"])
+                            "--machine", machine, case, "--in-namespace"])
         if r.returncode != 0:
             sys.exit(r.returncode)
     finally:
         subprocess.run(["ip", "netns", "del", ns])
 
 
-def overrun_inside(image, machine):
+def tap_guest(image, machine):
+    """The guest at 192.168.77.2 on tap ltap0, the host (this namespace) at 192.168.77.1."""
     sh("ip", "link", "set", "lo", "up")
     sh("ip", "tuntap", "add", "dev", "ltap0", "mode", "tap")
     sh("ip", "addr", "add", "192.168.77.1/24", "dev", "ltap0")
     sh("ip", "link", "set", "ltap0", "up")
-    g = nettest.Guest([nettest.RUNNER, image, "--machine", machine, "--timeout", "120", "--net", "tap:ltap0",
-                       "--", "net.eth0=192.168.77.2/24", str(PORT), str(HOLDPORT), "4"])
+    return nettest.Guest([nettest.RUNNER, image, "--machine", machine, "--timeout", "120", "--net", "tap:ltap0",
+                          "--", "net.eth0=192.168.77.2/24", str(PORT), str(HOLDPORT), "4"])
+
+
+def overrun_case(image, machine):
+    in_namespace(image, machine, "overrun", overrun_inside)
+
+
+def overrun_inside(image, machine):
+    g = tap_guest(image, machine)
     try:
         g.wait_for(r"^tcpserve: listening on 7, holding on 8 with backlog 4$", 60)
         peer = RawPeer("ltap0", "192.168.77.3", "192.168.77.2")
@@ -428,6 +449,77 @@ def overrun_inside(image, machine):
             g.finish(10)
 
 
+def reuse_case(image, machine):
+    in_namespace(image, machine, "reuse", reuse_inside)
+
+
+def reuse_inside(image, machine):
+    g = tap_guest(image, machine)
+    try:
+        g.wait_for(r"^tcpserve: listening on 7, holding on 8 with backlog 4$", 60)
+        guest, sport, n = ("192.168.77.2", PORT), 41000, 20
+        for i in range(n):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("192.168.77.1", sport))
+            s.settimeout(15)
+            for _ in range(50):  # our last connection's end (LAST-ACK) may still hold the 4-tuple
+                try:
+                    s.connect(guest)
+                    break
+                except OSError as e:
+                    if e.errno != errno.EADDRNOTAVAIL:
+                        fail("connection %d from port %d (the guest holds it in TIME-WAIT): connect: %s"
+                             % (i + 1, sport, e))
+                    time.sleep(0.1)
+            else:
+                fail("connection %d: port %d still in use on the host" % (i + 1, sport))
+            msg = ("reuse %d\n" % i).encode()
+            s.sendall(msg)
+            got = b""
+            while len(got) < len(msg):
+                d = s.recv(100)
+                if not d:
+                    break
+                got += d
+            if got != msg:
+                fail("connection %d: echo %r, expected %r" % (i + 1, got, msg))
+            s.sendall(b"close")
+            got = b""
+            while True:
+                d = s.recv(100)
+                if not d:
+                    break
+                got += d
+            if got != b"bye\n":
+                fail("connection %d: answer %r to close, expected 'bye'" % (i + 1, got))
+            s.close()
+        print("tcptest: ok: %d connections from port %d, each while the guest held the last in TIME-WAIT"
+              % (n, sport))
+        st = stats(PORT, host=guest[0])
+        if st["tw"] > 1:
+            fail("%d TIME-WAIT PCBs on the guest, expected the last connection's at most" % st["tw"])
+        if st["max"] > 4 or st["exhausted"] != 0:
+            fail("the pool held up to %d PCBs (exhausted %d): not the reuse this case is about"
+                 % (st["max"], st["exhausted"]))
+        if st["rst"] != 0:
+            fail("the guest sent %d resets" % st["rst"])
+        print("tcptest: ok: each SYN ended the TIME-WAIT connection (none left but the last), no reset sent")
+        if ask(PORT, "quit", host=guest[0]) != "bye\n":
+            fail("quit: unexpected answer")
+        code = g.finish(30)
+        g = None
+        if code != 0:
+            fail("exit status %d, expected 0" % code)
+    finally:
+        if g is not None:  # failed: end the guest (killing the runner would leave QEMU running)
+            try:
+                ask(PORT, "quit", timeout=5, host="192.168.77.2")
+            except (SystemExit, OSError):
+                pass
+            g.finish(10)
+
+
 def stats_at(addr):
     s = socket.create_connection(addr, timeout=10)
     s.sendall(b"stats")
@@ -456,6 +548,8 @@ def main(argv):
         many_case(image, machine, figures)
     elif case == "overrun":
         overrun_case(image, machine)
+    elif case == "reuse":
+        reuse_case(image, machine)
     else:
         sys.exit("tcptest: unknown case %r" % case)
     print("tcptest: passed")
