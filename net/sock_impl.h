@@ -39,6 +39,10 @@ struct sock_head {
 /* fstat of every socket (S_IFSOCK); also the mark of a socket file. */
 int libos_sock_fstat(struct libos_file *f, struct stat *st);
 
+/* read and write of every socket: recvmsg and sendmsg of one buffer, no flags. */
+ssize_t libos_sock_read(struct libos_file *f, void *buf, size_t n);
+ssize_t libos_sock_write(struct libos_file *f, const void *buf, size_t n);
+
 static inline int sock_is(const struct libos_file *f) { return f->ops->fstat == libos_sock_fstat; }
 
 static inline const struct sock_ops *sock_ops_of(const struct libos_file *f)

@@ -20,6 +20,20 @@ int libos_sock_fstat(struct libos_file *f, struct stat *st)
     return 0;
 }
 
+ssize_t libos_sock_read(struct libos_file *f, void *buf, size_t n)
+{
+    struct iovec iov = {buf, n};
+    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
+    return sock_ops_of(f)->recvmsg(f, &m, 0);
+}
+
+ssize_t libos_sock_write(struct libos_file *f, const void *buf, size_t n)
+{
+    struct iovec iov = {(void *)buf, n};
+    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
+    return sock_ops_of(f)->sendmsg(f, &m, 0);
+}
+
 /* The socket behind fd with a reference for the call (a thread blocked in it keeps the socket
  * alive while another closes the fd), or NULL with errno set (EBADF, ENOTSOCK). */
 static struct libos_file *sock_file(int fd)

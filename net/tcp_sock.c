@@ -694,20 +694,6 @@ static int tcp_name_(struct libos_file *f, struct sockaddr *a, socklen_t *len, i
 
 /* --- file ops -------------------------------------------------------------------------------- */
 
-static ssize_t tcp_read(struct libos_file *f, void *buf, size_t n)
-{
-    struct iovec iov = {buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return tcp_recvmsg_(f, &m, 0);
-}
-
-static ssize_t tcp_write_(struct libos_file *f, const void *buf, size_t n)
-{
-    struct iovec iov = {(void *)buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return tcp_sendmsg_(f, &m, 0);
-}
-
 static int tcp_ioctl(struct libos_file *f, unsigned long request, void *arg)
 {
     struct isock *s = f->priv;
@@ -793,6 +779,6 @@ static const struct sock_ops tcp_sops = {
 };
 
 static const struct libos_file_ops tcp_fops = {
-    .read = tcp_read, .write = tcp_write_, .fstat = libos_sock_fstat, .ioctl = tcp_ioctl,
+    .read = libos_sock_read, .write = libos_sock_write, .fstat = libos_sock_fstat, .ioctl = tcp_ioctl,
     .poll = tcp_poll_, .close = tcp_close_,
 };

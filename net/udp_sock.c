@@ -253,20 +253,6 @@ static int udp_name_(struct libos_file *f, struct sockaddr *a, socklen_t *len, i
     return 0;
 }
 
-static ssize_t udp_read(struct libos_file *f, void *buf, size_t n)
-{
-    struct iovec iov = {buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return udp_recvmsg_(f, &m, 0);
-}
-
-static ssize_t udp_write(struct libos_file *f, const void *buf, size_t n)
-{
-    struct iovec iov = {(void *)buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return udp_sendmsg_(f, &m, 0);
-}
-
 static int udp_ioctl(struct libos_file *f, unsigned long request, void *arg)
 {
     struct isock *s = f->priv;
@@ -311,6 +297,6 @@ static const struct sock_ops udp_sops = {
 };
 
 static const struct libos_file_ops udp_fops = {
-    .read = udp_read, .write = udp_write, .fstat = libos_sock_fstat, .ioctl = udp_ioctl,
+    .read = libos_sock_read, .write = libos_sock_write, .fstat = libos_sock_fstat, .ioctl = udp_ioctl,
     .poll = udp_poll_, .close = udp_close_,
 };

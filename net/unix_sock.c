@@ -134,20 +134,6 @@ static ssize_t unix_sendmsg(struct libos_file *f, const struct msghdr *m, int fl
     return (ssize_t)done;
 }
 
-static ssize_t unix_read(struct libos_file *f, void *buf, size_t n)
-{
-    struct iovec iov = {buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return unix_recvmsg(f, &m, 0);
-}
-
-static ssize_t unix_write(struct libos_file *f, const void *buf, size_t n)
-{
-    struct iovec iov = {(void *)buf, n};
-    struct msghdr m = {NULL, 0, &iov, 1, NULL, 0, 0};
-    return unix_sendmsg(f, &m, 0);
-}
-
 static int unix_shutdown(struct libos_file *f, int how)
 {
     struct end *e = f->priv;
@@ -297,6 +283,6 @@ static const struct sock_ops unix_sops = {
 };
 
 static const struct libos_file_ops unix_fops = {
-    .read = unix_read, .write = unix_write, .fstat = libos_sock_fstat, .ioctl = unix_ioctl,
+    .read = libos_sock_read, .write = libos_sock_write, .fstat = libos_sock_fstat, .ioctl = unix_ioctl,
     .poll = unix_poll, .close = unix_close,
 };
