@@ -524,22 +524,6 @@ def case_fetch(image, native, machine, tmp):
 NS, TAP, HOST_IP, GUEST_IP = "libos-httptest-%d" % os.getpid(), "htap0", "192.168.78.1", "192.168.78.2"
 
 
-def enter_namespace():
-    """Make a network namespace with a tap device (HOST_IP/24) and move this process (and so
-    QEMU and every client socket it opens later) into it; main deletes it at the end."""
-    import ctypes
-    for cmd in (["ip", "netns", "add", NS], ["ip", "-n", NS, "link", "set", "lo", "up"],
-                ["ip", "-n", NS, "tuntap", "add", "dev", TAP, "mode", "tap"],
-                ["ip", "-n", NS, "addr", "add", HOST_IP + "/24", "dev", TAP],
-                ["ip", "-n", NS, "link", "set", TAP, "up"]):
-        subprocess.run(cmd, check=True)
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open("/var/run/netns/" + NS, os.O_RDONLY)
-    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-        fail("setns into %s: %s" % (NS, os.strerror(ctypes.get_errno())))
-    os.close(fd)
-
-
 def start(image, native, machine, tport, uport, args, site=None, mem=None, tap=False):
     if tap:
         cmd = [RUNNER, image, "--machine", machine, "--timeout", "150", "--net", "tap:" + TAP,
@@ -583,7 +567,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="httptest-")
     try:
         if a.tap:
-            enter_namespace()
+            nettest.enter_tap_namespace(NS, TAP, HOST_IP + "/24")
         if a.case == "fetch":
             case_fetch(a.image, a.native, a.machine, tmp)
             log("all checks passed")

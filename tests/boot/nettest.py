@@ -279,6 +279,24 @@ def sh(*cmd, check=True):
     return r
 
 
+def enter_tap_namespace(ns, tap, host_cidr):
+    """Make network namespace ns with lo up and a tap device tap at host_cidr, up, and move this
+    process into it: QEMU and every socket it opens from now on live there. The caller deletes
+    ns (ip netns del), which removes the tap too."""
+    import ctypes
+    sh("ip", "netns", "add", ns)
+    for cmd in (["link", "set", "lo", "up"], ["tuntap", "add", "dev", tap, "mode", "tap"],
+                ["addr", "add", host_cidr, "dev", tap], ["link", "set", tap, "up"]):
+        sh("ip", "-n", ns, *cmd)
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open("/var/run/netns/" + ns, os.O_RDONLY)
+    try:
+        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+            fail("setns into %s: %s" % (ns, os.strerror(ctypes.get_errno())))
+    finally:
+        os.close(fd)
+
+
 def tap_case(image, machine):
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
         print("nettest: skipped: needs root and /dev/net/tun")

@@ -149,19 +149,10 @@ def keepalive_case(image, machine):
     if os.geteuid() != 0 or not os.path.exists("/dev/net/tun"):
         print("socktest: skipped: needs root and /dev/net/tun")
         sys.exit(77)
-    import ctypes
     ns, tap = "libos-socktest-%d" % os.getpid(), "ktap0"
-    nettest.sh("ip", "netns", "add", ns)
     g = None
     try:
-        for cmd in (["link", "set", "lo", "up"], ["tuntap", "add", "dev", tap, "mode", "tap"],
-                    ["addr", "add", "192.168.79.1/24", "dev", tap], ["link", "set", tap, "up"]):
-            nettest.sh("ip", "-n", ns, *cmd)
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open("/var/run/netns/" + ns, os.O_RDONLY)
-        if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET: the listener and QEMU live in it
-            fail("setns into %s: %s" % (ns, os.strerror(ctypes.get_errno())))
-        os.close(fd)
+        nettest.enter_tap_namespace(ns, tap, "192.168.79.1/24")  # the listener and QEMU live in it
         l = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         l.bind(("192.168.79.1", 0))
         l.listen(1)
