@@ -434,11 +434,13 @@ def case_seq(addr, files, n=10_000):
 
 def case_echo(addr, uaddr):
     errs = []
+    connecting = threading.Lock()  # one connect at a time through the hostfwd (nettest.open_proven)
 
     def client(k):
         try:
             data = bytes((i * (k + 3) + k) & 0xff for i in range(65536))
-            s = socket.create_connection(addr, timeout=60)
+            with connecting:
+                s = nettest.open_proven(addr, timeout=60)
             t = threading.Thread(target=lambda: (s.sendall(data), s.shutdown(socket.SHUT_WR)))
             t.start()
             got = b""

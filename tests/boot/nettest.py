@@ -125,6 +125,22 @@ def echo_round(sock, addr):
     return rtts
 
 
+def open_proven(addr, timeout=30):
+    """A TCP connection to an echo server behind a hostfwd, proven end to end: one byte sent and
+    echoed, so QEMU has accepted it and the guest holds it. Open a guest's connections through
+    a hostfwd one at a time with this: QEMU's user network listens for a hostfwd with a backlog
+    of 1 (ss -ltn shows it), so connects in a burst overflow the host kernel's accept queue, and
+    the host then drops handshake ACKs and data until its own retransmissions get through, up
+    to a minute later. That measures the host, not the guest."""
+    s = socket.create_connection(addr, timeout=timeout)
+    s.settimeout(timeout)
+    s.sendall(b"\x00")
+    if s.recv(1) != b"\x00":
+        s.close()
+        raise OSError("the first byte did not come back")
+    return s
+
+
 def tcp_echo(addr, total, timeout=120, quiet=False):
     """Send total bytes over one TCP connection while reading the echo; check it byte-exact.
     Returns the throughput in MB/s (both directions' bytes counted once)."""
