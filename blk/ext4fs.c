@@ -369,17 +369,52 @@ static int via_file(struct ext4_mount *m, ext2_ino_t ino, int write, void *buf, 
     return e ? ERR(e) : c ? ERR(c) : 0;
 }
 
-/* Where logical block lblk is: *pblk, 0 for a hole or an unwritten extent (reads as zeros). */
-static int map(struct ext4_mount *m, ext2_ino_t ino, inode_t *in, blk64_t lblk, blk64_t *pblk)
+/* Where logical blocks from lblk are: *pblk for lblk (0 for a hole or an unwritten extent,
+ * which reads as zeros) and *len, how many of the next max blocks go on the same way (on
+ * consecutive disk blocks, or in the hole). An extent-mapped file takes one lookup per extent
+ * (ext2fs_bmap2 would open the extent tree again for every block); a block-mapped one, or a
+ * hole, goes block by block. */
+static int map_run(struct ext4_mount *m, ext2_ino_t ino, inode_t *in, blk64_t lblk, blk64_t max,
+                   blk64_t *pblk, blk64_t *len)
 {
-    int flags = 0;
     *pblk = 0;
-    errcode_t e = ext2fs_bmap2(m->fs, ino, (struct ext2_inode *)in, NULL, 0, lblk, &flags, pblk);
-    if (e)
-        return ERR(e);
-    if (flags & BMAP_RET_UNINIT)
-        *pblk = 0;
-    if (*pblk && *pblk >= ext2fs_blocks_count(m->fs->super))
+    *len = 1;
+    if (in->i_flags & EXT4_EXTENTS_FL) {
+        ext2_extent_handle_t h;
+        errcode_t e = ext2fs_extent_open2(m->fs, ino, (struct ext2_inode *)in, &h);
+        if (e)
+            return ERR(e);
+        struct ext2fs_extent ex;
+        e = ext2fs_extent_goto2(h, 0, lblk);
+        if (!e)
+            e = ext2fs_extent_get(h, EXT2_EXTENT_CURRENT, &ex);
+        ext2fs_extent_free(h);
+        if (e == EXT2_ET_EXTENT_NOT_FOUND)
+            return 0; /* a hole */
+        if (e)
+            return ERR(e);
+        if (lblk < ex.e_lblk || lblk - ex.e_lblk >= ex.e_len)
+            return -EIO;
+        blk64_t left = ex.e_len - (lblk - ex.e_lblk);
+        *len = left < max ? left : max;
+        if (ex.e_flags & EXT2_EXTENT_FLAGS_UNINIT)
+            return 0;
+        *pblk = ex.e_pblk + (lblk - ex.e_lblk);
+    } else {
+        int flags = 0;
+        errcode_t e = ext2fs_bmap2(m->fs, ino, (struct ext2_inode *)in, NULL, 0, lblk, &flags, pblk);
+        if (e)
+            return ERR(e);
+        if (flags & BMAP_RET_UNINIT)
+            *pblk = 0;
+        for (blk64_t next; *pblk && *len < max; ++*len) {
+            flags = 0;
+            if (ext2fs_bmap2(m->fs, ino, (struct ext2_inode *)in, NULL, 0, lblk + *len, &flags, &next) ||
+                next != *pblk + *len)
+                break;
+        }
+    }
+    if (*pblk && *pblk + *len > ext2fs_blocks_count(m->fs->super))
         return -EIO;
     return 0;
 }
@@ -405,17 +440,16 @@ static ssize_t do_pread(struct ext4_mount *m, ext2_ino_t ino, void *buf, size_t 
     size_t left = n;
     __u64 pos = (__u64)off;
     while (left) {
-        blk64_t lblk = pos / bs, pblk;
+        blk64_t lblk = pos / bs, pblk, run;
         size_t in_blk = (size_t)(pos % bs), len = bs - in_blk < left ? bs - in_blk : left;
-        if ((r = map(m, ino, &in, lblk, &pblk)) < 0)
+        blk64_t whole = in_blk ? 0 : left / bs; /* whole blocks from lblk on */
+        if ((r = map_run(m, ino, &in, lblk, whole > 256 ? 256 : whole ? whole : 1, &pblk, &run)) < 0)
             break;
         if (!pblk) {
+            if (whole)
+                len = run * bs;
             memset(out, 0, len);
-        } else if (in_blk == 0 && len == bs) { /* whole blocks: a run straight into buf */
-            blk64_t run = 1, next;
-            while ((run + 1) * bs <= left && run < 256 && map(m, ino, &in, lblk + run, &next) == 0 &&
-                   next == pblk + run)
-                run++;
+        } else if (whole) { /* whole blocks: a run straight into buf */
             errcode_t e = libos_ext4io_read_data(m->fs->io, pblk, (int)run, out);
             if (e) {
                 r = ERR(e);
@@ -475,13 +509,11 @@ static ssize_t do_pwrite(struct ext4_mount *m, ext2_ino_t ino, const void *buf, 
         if (e)
             return ERR(e);
         for (blk64_t b = full; b < full_end;) {
-            blk64_t pblk, next, run = 1;
-            if ((r = map(m, ino, &in, b, &pblk)) < 0)
+            blk64_t pblk, run;
+            if ((r = map_run(m, ino, &in, b, full_end - b < 256 ? full_end - b : 256, &pblk, &run)) < 0)
                 return r;
             if (!pblk)
                 return -EIO;
-            while (b + run < full_end && run < 256 && map(m, ino, &in, b + run, &next) == 0 && next == pblk + run)
-                run++;
             e = libos_ext4io_write_data(fs->io, pblk, (int)run, src + (b * bs - (__u64)off));
             if (e)
                 return ERR(e);

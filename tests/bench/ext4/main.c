@@ -160,9 +160,17 @@ static void read_phase(long mib)
         return;
     }
     double t0 = now_ns();
-    for (long i = 0; i < mib; i++)
-        errors += read(fd, buf, MiB) != MiB;
+    for (long i = 0; i < mib; i++) {
+        buf[0] = buf[MiB - 1] = 0; /* what write_phase wrote must come back: two bytes a MiB */
+        errors += read(fd, buf, MiB) != MiB || buf[0] != 1 || buf[MiB - 1] != (unsigned char)((MiB - 1) * 7 + 1);
+    }
     report("seqread", now_ns() - t0, mib);
+    for (int i = 0; i < MiB; i++) /* and the last MiB read, whole */
+        if (buf[i] != (unsigned char)(i * 7 + 1)) {
+            printf("bench_ext4: /data/big differs from what was written at byte %d of its last MiB\n", i);
+            errors++;
+            break;
+        }
     close(fd);
 }
 
