@@ -83,13 +83,16 @@ int libos_bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void 
     return bc->dev.read(bc->dev.ctx, blk, count, bc->bsize, buf);
 }
 
-static int raw_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf)
+/* n (at most BC_BATCH) device writes in one call, counted. */
+static int raw_writev(struct bcache *bc, const struct bcache_io *io, unsigned n)
 {
-    if ((blk + count) * bc->bsize > bc->dev.size)
-        return -EINVAL;
-    bc->st.dev_writes++;
-    bc->st.blocks_written += count;
-    return bc->dev.write(bc->dev.ctx, blk, count, bc->bsize, buf);
+    for (unsigned i = 0; i < n; i++) {
+        if ((io[i].blk + io[i].count) * bc->bsize > bc->dev.size)
+            return -EINVAL;
+        bc->st.dev_writes++;
+        bc->st.blocks_written += io[i].count;
+    }
+    return n ? bc->dev.write(bc->dev.ctx, io, n, bc->bsize) : 0;
 }
 
 /* Cached copies of blocks written around the cache take the new bytes and become CLEAN. */
@@ -106,11 +109,17 @@ static void cover(struct bcache *bc, uint64_t blk, uint32_t count, const void *b
     }
 }
 
+int libos_bcache_dev_writev(struct bcache *bc, const struct bcache_io *io, unsigned n)
+{
+    int rc = raw_writev(bc, io, n);
+    for (unsigned i = 0; i < n; i++)
+        cover(bc, io[i].blk, io[i].count, io[i].buf);
+    return rc;
+}
+
 int libos_bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf)
 {
-    int rc = raw_write(bc, blk, count, buf);
-    cover(bc, blk, count, buf);
-    return rc;
+    return libos_bcache_dev_writev(bc, &(struct bcache_io){blk, count, buf}, 1);
 }
 
 int libos_bcache_dev_flush(struct bcache *bc)
@@ -203,34 +212,52 @@ void libos_bcache_drop_meta(struct bcache *bc)
 }
 
 /* Write the sorted entries v[0..n) home, runs of adjacent blocks (up to BC_RUN_MAX) in one
- * request each. */
-static int write_runs(struct bcache *bc, struct bcache_ent **v, size_t n)
+ * request each, BC_BATCH requests a device call, the first call with the raw writes in extra
+ * (*nextra of them, set to 0 once they are written). A single block goes from its cache copy;
+ * longer runs are copied together, at most BC_RUN_MAX blocks of copies a call. */
+static int write_runs(struct bcache *bc, struct bcache_ent **v, size_t n, const struct bcache_io *extra,
+                      unsigned *nextra)
 {
     uint8_t *buf = NULL;
+    struct bcache_io io[BC_BATCH];
     int rc = 0;
-    for (size_t i = 0; i < n && !rc;) {
-        size_t j = i + 1;
-        while (j < n && j - i < BC_RUN_MAX && v[j]->blk == v[j - 1]->blk + 1)
-            j++;
-        if (j - i == 1) {
-            rc = raw_write(bc, v[i]->blk, 1, v[i]->data);
-        } else {
-            if (!buf && !(buf = malloc((size_t)BC_RUN_MAX * bc->bsize)))
-                return -ENOMEM;
-            for (size_t k = i; k < j; k++)
-                memcpy(buf + (k - i) * bc->bsize, v[k]->data, bc->bsize);
-            rc = raw_write(bc, v[i]->blk, (uint32_t)(j - i), buf);
+    for (size_t i = 0; (i < n || *nextra) && !rc;) {
+        unsigned k = 0;
+        for (; k < *nextra; k++) {
+            io[k] = extra[k];
+            cover(bc, extra[k].blk, extra[k].count, extra[k].buf);
         }
+        size_t first = i, copied = 0;
+        while (i < n && k < BC_BATCH) {
+            size_t j = i + 1;
+            while (j < n && j - i < BC_RUN_MAX && v[j]->blk == v[j - 1]->blk + 1)
+                j++;
+            if (j - i == 1) {
+                io[k++] = (struct bcache_io){v[i]->blk, 1, v[i]->data};
+            } else {
+                if (copied + (j - i) > BC_RUN_MAX)
+                    break; /* the next call's */
+                if (!buf && !(buf = malloc((size_t)BC_RUN_MAX * bc->bsize)))
+                    return -ENOMEM;
+                uint8_t *dst = buf + copied * bc->bsize;
+                for (size_t m = i; m < j; m++)
+                    memcpy(dst + (m - i) * bc->bsize, v[m]->data, bc->bsize);
+                io[k++] = (struct bcache_io){v[i]->blk, (uint32_t)(j - i), dst};
+                copied += j - i;
+            }
+            i = j;
+        }
+        rc = raw_writev(bc, io, k);
+        *nextra = 0;
         if (!rc)
-            for (size_t k = i; k < j; k++)
-                set_state(bc, v[k], BC_CLEAN);
-        i = j;
+            for (size_t m = first; m < i; m++)
+                set_state(bc, v[m], BC_CLEAN);
     }
     free(buf);
     return rc;
 }
 
-int libos_bcache_writeback(struct bcache *bc, int mask)
+int libos_bcache_writeback_with(struct bcache *bc, int mask, const struct bcache_io *extra, unsigned nextra)
 {
     for (int state = BC_DIRTY_META; state <= BC_DIRTY_DATA; state++) {
         if (!(mask & state))
@@ -239,12 +266,17 @@ int libos_bcache_writeback(struct bcache *bc, int mask)
         long n = collect(bc, state, &v);
         if (n < 0)
             return (int)n;
-        int rc = write_runs(bc, v, (size_t)n);
+        int rc = write_runs(bc, v, (size_t)n, extra, &nextra);
         free(v);
         if (rc)
             return rc;
     }
-    return 0;
+    return nextra ? libos_bcache_dev_writev(bc, extra, nextra) : 0;
+}
+
+int libos_bcache_writeback(struct bcache *bc, int mask)
+{
+    return libos_bcache_writeback_with(bc, mask, NULL, 0);
 }
 
 /* Room for one more block: see the eviction order in bcache.h. */

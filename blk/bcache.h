@@ -32,14 +32,24 @@
 #define BC_RA_MAX 64     /* blocks: the longest readahead */
 #define BC_BYPASS 32     /* blocks: data runs at least this long skip the cache */
 #define BC_RUN_MAX 256   /* blocks: the longest coalesced device write */
+#define BC_BATCH 16      /* device writes handed over in one call (bcache_dev.write) */
 
 enum { BC_CLEAN = 0, BC_DIRTY_META = 1, BC_DIRTY_DATA = 2 };
 enum { BC_META = 1, BC_DATA = 2, BC_ALL = 3 }; /* masks for bcache_writeback */
 
+/* One device write: count blocks from blk, out of buf. */
+struct bcache_io {
+    uint64_t blk;
+    uint32_t count;
+    const void *buf;
+};
+
 struct bcache_dev {
     void *ctx;
     int (*read)(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, void *buf);
-    int (*write)(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, const void *buf);
+    /* n (at most BC_BATCH) writes of ranges that do not overlap, done in any order, all of them
+     * when it returns: the device can have them in flight together. */
+    int (*write)(void *ctx, const struct bcache_io *io, unsigned n, uint32_t bsize);
     int (*flush)(void *ctx);
     uint64_t size; /* bytes */
 };
@@ -88,8 +98,10 @@ int libos_bcache_write(struct bcache *bc, uint64_t blk, uint32_t count, const vo
 int libos_bcache_prefetch(struct bcache *bc, uint64_t blk, uint32_t count);
 
 /* Write the dirty blocks whose kind is in mask (BC_META, BC_DATA) home, ascending, adjacent ones
- * in one request; they become CLEAN. No flush. */
+ * in one request, up to BC_BATCH requests in each device call; they become CLEAN. No flush. */
 int libos_bcache_writeback(struct bcache *bc, int mask);
+/* The same, and the n raw writes in extra (as libos_bcache_dev_writev) in its first device call. */
+int libos_bcache_writeback_with(struct bcache *bc, int mask, const struct bcache_io *extra, unsigned n);
 /* The DIRTY_META blocks in ascending order: *out is malloc'ed (the caller frees it); their data
  * stays valid until the next call that changes the cache. Returns the count or -ENOMEM. */
 long libos_bcache_dirty_meta(struct bcache *bc, struct bcache_ent ***out);
@@ -99,6 +111,8 @@ void libos_bcache_drop_meta(struct bcache *bc);
 /* The device, counted, for the journal's own blocks: a raw write keeps cached copies coherent. */
 int libos_bcache_dev_read(struct bcache *bc, uint64_t blk, uint32_t count, void *buf);
 int libos_bcache_dev_write(struct bcache *bc, uint64_t blk, uint32_t count, const void *buf);
+/* n (at most BC_BATCH) raw writes in one device call. */
+int libos_bcache_dev_writev(struct bcache *bc, const struct bcache_io *io, unsigned n);
 int libos_bcache_dev_flush(struct bcache *bc);
 
 #endif

@@ -56,15 +56,34 @@ static int check(const struct libos_blk *d, uint64_t offset, size_t len)
 int libos_blk_read(struct libos_blk *d, uint64_t offset, void *buf, size_t len)
 {
     int r = check(d, offset, len);
-    return r || len == 0 ? r : d->ops->rw(d, 0, offset, buf, len);
+    return r || len == 0 ? r : d->ops->rw(d, 0, &(struct libos_blk_io){offset, buf, len}, 1);
 }
 
 int libos_blk_write(struct libos_blk *d, uint64_t offset, const void *buf, size_t len)
 {
+    return libos_blk_writev(d, &(struct libos_blk_io){offset, (void *)buf, len}, 1);
+}
+
+int libos_blk_writev(struct libos_blk *d, const struct libos_blk_io *io, unsigned n)
+{
     if (d->read_only)
         return -EROFS;
-    int r = check(d, offset, len);
-    return r || len == 0 ? r : d->ops->rw(d, 1, offset, (void *)buf, len);
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int r = check(d, io[i].offset, io[i].len);
+        if (r)
+            return r;
+        k += io[i].len != 0;
+    }
+    if (k == n)
+        return n ? d->ops->rw(d, 1, io, n) : 0;
+    for (unsigned i = 0; i < n; i++) /* empty ranges among them: the others one by one */
+        if (io[i].len) {
+            int r = d->ops->rw(d, 1, &io[i], 1);
+            if (r)
+                return r;
+        }
+    return 0;
 }
 
 int libos_blk_flush(struct libos_blk *d) { return d->ops->flush ? d->ops->flush(d) : 0; }

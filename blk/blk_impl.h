@@ -14,8 +14,8 @@
 #define LIBOS_BLK_MAX 16
 
 struct libos_blk_ops {
-    /* Transfer len bytes at offset (both aligned, in range); 0 or -EIO. */
-    int (*rw)(struct libos_blk *dev, int write, uint64_t offset, void *buf, size_t len);
+    /* Transfer the n ranges of io (each aligned, in range, not empty) as one batch; 0 or -EIO. */
+    int (*rw)(struct libos_blk *dev, int write, const struct libos_blk_io *io, unsigned n);
     int (*flush)(struct libos_blk *dev); /* NULL: the disk cannot flush */
 };
 

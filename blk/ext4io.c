@@ -59,9 +59,12 @@ static int dev_read(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, voi
     return libos_blk_read(ctx, blk * bsize, buf, (size_t)count * bsize);
 }
 
-static int dev_write(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, const void *buf)
+static int dev_write(void *ctx, const struct bcache_io *io, unsigned n, uint32_t bsize)
 {
-    return libos_blk_write(ctx, blk * bsize, buf, (size_t)count * bsize);
+    struct libos_blk_io v[BC_BATCH];
+    for (unsigned i = 0; i < n; i++)
+        v[i] = (struct libos_blk_io){io[i].blk * bsize, (void *)io[i].buf, (size_t)io[i].count * bsize};
+    return libos_blk_writev(ctx, v, n);
 }
 
 static int dev_flush(void *ctx)

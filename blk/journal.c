@@ -145,6 +145,25 @@ static uint32_t wrap(const struct journal *j, uint32_t lblk)
     return lblk >= j->maxlen ? j->first + (lblk - j->maxlen) : lblk;
 }
 
+/* The device writes for n log blocks from log block at (wrapping), physically contiguous ones
+ * coalesced, into io (room for max); their count, or -EIO. */
+static int log_ios(const struct journal *j, uint32_t at, uint32_t n, const uint8_t *buf,
+                   struct bcache_io *io, unsigned max)
+{
+    unsigned k = 0;
+    while (n) {
+        uint32_t lim = j->maxlen - at < n ? j->maxlen - at : n;
+        uint32_t c = phys_run(j, at, lim);
+        if (!c || k == max)
+            return -EIO;
+        io[k++] = (struct bcache_io){log_to_phys(j, at), c, buf};
+        buf += (size_t)c * j->bs;
+        n -= c;
+        at = wrap(j, at + c);
+    }
+    return (int)k;
+}
+
 /* Write n log blocks from log block at (wrapping), coalescing physically contiguous ones. */
 static int log_write(struct journal *j, uint32_t at, uint32_t n, const uint8_t *buf)
 {
@@ -499,11 +518,16 @@ static int write_recover_flag(ext2_filsys fs, struct bcache *bc, int set)
     return rc;
 }
 
-static int write_jsb(struct journal *j, uint32_t start, uint32_t seq)
+static void set_jsb(struct journal *j, uint32_t start, uint32_t seq)
 {
     put32(j->sb + JSB_START, start);
     put32(j->sb + JSB_SEQUENCE, seq);
     sb_csum_set(j);
+}
+
+static int write_jsb(struct journal *j, uint32_t start, uint32_t seq)
+{
+    set_jsb(j, start, seq);
     return log_write(j, 0, 1, j->sb);
 }
 
@@ -626,10 +650,10 @@ static int commit_meta(struct journal *j)
             j->revoke[nr++] = j->revoke[i];
     }
     j->nrevoke = nr;
-    int rc = libos_bcache_writeback(bc, BC_DATA);
-    if (rc || (!n && !nr)) {
+    int rc;
+    if (!n && !nr) {
         free(v);
-        if (!rc)
+        if (!(rc = libos_bcache_writeback(bc, BC_DATA)))
             rc = libos_bcache_dev_flush(bc);
         count_end(j, &st0, 0, 0);
         return rc;
@@ -743,13 +767,26 @@ static int commit_meta(struct journal *j)
     put32(cb + CB_NSEC, (uint32_t)now.tv_nsec);
     if (j->csum)
         put32(cb + CB_CSUM, crc(j->seed, cb, bs));
-    /* Data is home already (written back above); the log blocks, then FLUSH: data, these blocks
+    /* The data written back and the log blocks, in flight together; FLUSH: data, these blocks
      * and the previous transaction's home writes are durable. Then the commit block and s_start
-     * moved here, FLUSH: committed. */
-    if (!(rc = log_write(j, start, total - 1, buf)) && !(rc = libos_bcache_dev_flush(bc)) &&
-        !(rc = log_write(j, wrap(j, start + total - 1), 1, cb)) &&
-        !(rc = write_jsb(j, start, seq)))
-        rc = libos_bcache_dev_flush(bc);
+     * moved here (together), FLUSH: committed. */
+    struct bcache_io io[BC_BATCH];
+    int pieces = log_ios(j, start, total - 1, buf, io, BC_BATCH - 1);
+    if (pieces < 0) { /* the log in more pieces than a call takes: one piece at a time */
+        if (!(rc = libos_bcache_writeback(bc, BC_DATA)))
+            rc = log_write(j, start, total - 1, buf);
+    } else {
+        rc = libos_bcache_writeback_with(bc, BC_DATA, io, (unsigned)pieces);
+    }
+    if (!rc && !(rc = libos_bcache_dev_flush(bc))) {
+        set_jsb(j, start, seq);
+        int c = log_ios(j, wrap(j, start + total - 1), 1, cb, io, 1);
+        int s0 = c == 1 ? log_ios(j, 0, 1, j->sb, io + 1, 1) : -EIO;
+        if (c != 1 || s0 != 1)
+            rc = -EIO;
+        else if (!(rc = libos_bcache_dev_writev(bc, io, 2)))
+            rc = libos_bcache_dev_flush(bc);
+    }
     free(buf);
     if (rc) {
         free(v);
@@ -764,7 +801,6 @@ static int commit_meta(struct journal *j)
     } else {
         j->nprev = 0; /* XXX: no revokes for it then; see docs/ext4.md */
     }
-    free(v);
     j->prev_start = start;
     j->prev_len = total;
     j->head = wrap(j, start + total);
@@ -773,6 +809,7 @@ static int commit_meta(struct journal *j)
     libos_ext4_last_commit.commit_blk = log_to_phys(j, wrap(j, start + total - 1));
     libos_ext4_last_commit.start = start;
     libos_ext4_last_commit.seq = seq;
+    free(v);
     if (libos_ext4_test_crash_after_commit) {
         libos_ext4_test_crash_after_commit = 0;
         libos_bcache_drop_meta(bc);

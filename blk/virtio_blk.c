@@ -4,8 +4,9 @@
  *
  * Large transfers are split to honour the device: at most seg_max data buffers per request, each
  * at most size_max bytes (and our own caps, BLK_SEGS and BLK_SEG_BYTES). The requests of one call
- * are queued together (up to BLK_BATCH) and kicked once; the caller then sleeps on a wait queue
- * of its own, which the interrupt handler wakes when the last of them is done. A thread that
+ * (of every range in it, for libos_blk_writev) are queued together (up to BLK_BATCH) and kicked
+ * once; the caller then sleeps on a wait queue of its own, which the interrupt handler wakes
+ * when the last of them is done. A thread that
  * finds the ring full sleeps on the disk's space queue until a completion frees room. All wait
  * queues here are device queues: waiting on them is never a deadlock.
  *
@@ -42,7 +43,7 @@
 #define BLK_QUEUE_SIZE 128         /* ring entries we ask for (fewer if the device has fewer) */
 #define BLK_SEGS 16                /* data buffers per request, at most */
 #define BLK_SEG_BYTES (1u << 20)   /* bytes per data buffer, at most (a device may say less) */
-#define BLK_BATCH 8                /* requests one call keeps in flight */
+#define BLK_BATCH 16               /* requests one call keeps in flight */
 
 struct vblk {
     struct virtio_dev *dev;
@@ -112,41 +113,51 @@ static int submit(struct vblk *v, struct req *r, uint32_t type, uint64_t offset,
     return e ? -EIO : 0;
 }
 
-/* Queue requests of type for [offset, offset + len) in batches, and wait for each batch. */
-static int transfer(struct vblk *v, uint32_t type, uint64_t offset, char *buf, size_t len)
+/* Queue the requests for n ranges (a FLUSH: one request, no range) in batches of BLK_BATCH,
+ * kicked once each, and wait for each batch. */
+static int transfer(struct vblk *v, uint32_t type, const struct libos_blk_io *io, unsigned n)
 {
     struct req reqs[BLK_BATCH];
     struct call c = {LIBOS_WAITQ_INIT("a virtio-blk request", 1), 0, 0};
     size_t per = (size_t)v->segs * v->seg_bytes;
+    unsigned i = 0;
+    uint64_t offset = n ? io[0].offset : 0;
+    char *buf = n ? io[0].buf : NULL;
+    size_t len = n ? io[0].len : 0;
+    int flush = type == VIRTIO_BLK_T_FLUSH;
     do {
-        for (unsigned k = 0; k < BLK_BATCH && (len || type == VIRTIO_BLK_T_FLUSH); k++) {
-            size_t n = len < per ? len : per;
+        for (unsigned k = 0; k < BLK_BATCH; k++) {
+            while (!len && i + 1 < n) /* the next range */
+                i++, offset = io[i].offset, buf = io[i].buf, len = io[i].len;
+            if (!len && !flush)
+                break;
+            size_t part = len < per ? len : per;
             reqs[k].call = &c;
             c.pending++;
-            if (submit(v, &reqs[k], type, offset, buf, n) != 0) {
+            if (submit(v, &reqs[k], type, offset, buf, part) != 0) {
                 c.pending--;
                 c.error = -EIO;
                 break;
             }
-            offset += n, buf += n, len -= n;
-            if (type == VIRTIO_BLK_T_FLUSH)
+            offset += part, buf += part, len -= part;
+            if (flush)
                 break;
         }
         virtio_vq_kick(v->q);
         while (c.pending)
             libos_wait(&c.done, 0);
-    } while (len && !c.error);
+    } while ((len || i + 1 < n) && !c.error && !flush);
     return c.error;
 }
 
-static int blk_rw(struct libos_blk *dev, int write, uint64_t offset, void *buf, size_t len)
+static int blk_rw(struct libos_blk *dev, int write, const struct libos_blk_io *io, unsigned n)
 {
-    return transfer(dev->priv, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, offset, buf, len);
+    return transfer(dev->priv, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, io, n);
 }
 
 static int blk_flush(struct libos_blk *dev)
 {
-    return transfer(dev->priv, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+    return transfer(dev->priv, VIRTIO_BLK_T_FLUSH, NULL, 0);
 }
 
 static const struct libos_blk_ops ops = {blk_rw, blk_flush};

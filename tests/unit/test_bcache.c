@@ -6,6 +6,7 @@
 #include "bcache.h"
 #include "check.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +24,21 @@ static int mread(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, void *
     return 0;
 }
 
-static int mwrite(void *ctx, uint64_t blk, uint32_t count, uint32_t bsize, const void *buf)
+static unsigned long write_calls, max_batch; /* device calls, and the most writes in one */
+
+static int mwrite(void *ctx, const struct bcache_io *io, unsigned n, uint32_t bsize)
 {
     (void)ctx;
-    writes++;
-    written_blocks += count;
-    memcpy(disk + blk * bsize, buf, (size_t)count * bsize);
+    write_calls++;
+    if (n > max_batch)
+        max_batch = n;
+    if (n == 0 || n > BC_BATCH)
+        return -EINVAL;
+    for (unsigned i = 0; i < n; i++) {
+        writes++;
+        written_blocks += io[i].count;
+        memcpy(disk + io[i].blk * bsize, io[i].buf, (size_t)io[i].count * bsize);
+    }
     return 0;
 }
 
@@ -51,7 +61,7 @@ static void reset(void)
 {
     for (unsigned i = 0; i < NBLK; i++)
         fill(disk + (size_t)i * BS, i);
-    reads = writes = flushes = written_blocks = 0;
+    reads = writes = flushes = written_blocks = write_calls = max_batch = 0;
 }
 
 static void test_coalescing(void)
@@ -87,6 +97,56 @@ static void test_coalescing(void)
     writes = 0;
     CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL));
     CHECK_EQ(2, writes);
+    libos_bcache_destroy(&bc);
+}
+
+/* Scattered blocks go BC_BATCH writes to a device call; copied runs at most BC_RUN_MAX blocks a
+ * call; the extra raw writes ride in the first call and update the cached copies. */
+static void test_batching(void)
+{
+    struct bcache bc;
+    uint8_t b[BS], x[2 * BS];
+    reset();
+    libos_bcache_init(&bc, &dev, BS, 4 << 20);
+    for (unsigned i = 0; i < 40; i++) { /* 40 single blocks, none adjacent */
+        fill(b, 9000 + i);
+        CHECK_EQ(0, libos_bcache_write(&bc, 100 + 2 * i, 1, b, BC_DIRTY_META));
+    }
+    for (unsigned r = 0; r < 3; r++) /* three runs of 200 */
+        for (unsigned i = 0; i < 200; i++) {
+            fill(b, 10000 + r * 1000 + i);
+            CHECK_EQ(0, libos_bcache_write(&bc, 1000 + r * 300 + i, 1, b, BC_DIRTY_META));
+        }
+    CHECK_EQ(0, libos_bcache_read(&bc, 3000, 1, b)); /* cached (clean), then written raw */
+    fill(x, 77);
+    fill(x + BS, 78);
+    struct bcache_io extra[2] = {{3000, 1, x}, {3500, 1, x + BS}};
+    CHECK_EQ(0, libos_bcache_writeback_with(&bc, BC_ALL, extra, 2));
+    CHECK_EQ(45, writes);
+    CHECK(max_batch <= BC_BATCH);
+    /* 42 single writes need 3 calls; 3 runs of 200 copied blocks need 3: at least 3, at most 6 */
+    CHECK(write_calls >= 3 && write_calls <= 6);
+    CHECK_EQ(40 + 600 + 2, written_blocks);
+    for (unsigned i = 0; i < 40; i++) {
+        fill(b, 9000 + i);
+        CHECK(!memcmp(disk + (size_t)(100 + 2 * i) * BS, b, BS));
+    }
+    for (unsigned r = 0; r < 3; r++)
+        for (unsigned i = 0; i < 200; i += 37) {
+            fill(b, 10000 + r * 1000 + i);
+            CHECK(!memcmp(disk + (size_t)(1000 + r * 300 + i) * BS, b, BS));
+        }
+    CHECK(!memcmp(disk + (size_t)3000 * BS, x, BS) && !memcmp(disk + (size_t)3500 * BS, x + BS, BS));
+    CHECK_EQ(0, libos_bcache_read(&bc, 3000, 1, b));
+    CHECK(!memcmp(b, x, BS)); /* the cached copy took the raw write */
+    writes = 0;
+    CHECK_EQ(0, libos_bcache_writeback(&bc, BC_ALL)); /* all clean now */
+    CHECK_EQ(0, writes);
+    /* extra alone, nothing dirty: still written */
+    fill(x, 79);
+    CHECK_EQ(0, libos_bcache_writeback_with(&bc, BC_ALL, extra, 1));
+    CHECK_EQ(1, writes);
+    CHECK(!memcmp(disk + (size_t)3000 * BS, x, BS));
     libos_bcache_destroy(&bc);
 }
 
@@ -274,6 +334,7 @@ static void test_writeback_flush(void)
 
 int main(void)
 {
+    test_batching();
     test_coalescing();
     test_unchanged();
     test_bound();

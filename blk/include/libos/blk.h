@@ -49,6 +49,18 @@ int libos_blk_can_flush(const struct libos_blk *dev);
 int libos_blk_read(struct libos_blk *dev, uint64_t offset, void *buf, size_t len);
 int libos_blk_write(struct libos_blk *dev, uint64_t offset, const void *buf, size_t len);
 
+/* One range of a batch: len bytes between buf and the disk at offset. */
+struct libos_blk_io {
+    uint64_t offset;
+    void *buf;
+    size_t len;
+};
+
+/* Write n ranges as one batch: the device has them in flight together, in no particular order
+ * (so ranges must not overlap), and the call returns when all are done. 0 or the first error
+ * (every range checked before any is written); after -EIO what each range holds is unknown. */
+int libos_blk_writev(struct libos_blk *dev, const struct libos_blk_io *io, unsigned n);
+
 /* Make every write that returned before this call durable. 0 or -EIO (0 at once, and nothing
  * durable, on a disk that cannot flush). */
 int libos_blk_flush(struct libos_blk *dev);

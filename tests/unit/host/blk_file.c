@@ -105,6 +105,21 @@ int libos_blk_write(struct libos_blk *dev, uint64_t offset, const void *buf, siz
     return pwrite(dev->fd, buf, len, (off_t)offset) == (ssize_t)len ? 0 : -EIO;
 }
 
+int libos_blk_writev(struct libos_blk *dev, const struct libos_blk_io *io, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int rc = check(dev, io[i].offset, io[i].len);
+        if (rc)
+            return rc;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int rc = libos_blk_write(dev, io[i].offset, io[i].buf, io[i].len);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int libos_blk_flush(struct libos_blk *dev)
 {
     dev->n.flushes++;
