@@ -25,9 +25,11 @@ Cases (each boots one image through toolchain/libos-run with a timeout):
 Exits 0 when the case passed, 77 when it was skipped. (nettest.py ping ADDR [IFNAME] is the
 tap case's ping, run inside the namespace: the machine has no ping tool.)
 """
+import atexit
 import os
 import re
 import select
+import signal
 import socket
 import statistics
 import subprocess
@@ -44,16 +46,37 @@ def fail(msg):
     sys.exit(1)
 
 
+_guests = []  # every Guest still running: killed at exit, however the test ends
+
+
+def _kill_guests():
+    for g in _guests:
+        g.kill()
+
+
+atexit.register(_kill_guests)
+
+
 class Guest:
-    """A booted image: its console lines as they come, and its exit status."""
+    """A booted image: its console lines as they come, and its exit status. The runner and the
+    QEMU it starts are a process group of their own, killed together (kill(), finish() past its
+    timeout, or at exit when a check failed): killing the runner alone would leave QEMU running,
+    holding the console pipe, until its own --timeout."""
 
     def __init__(self, cmd, quiet=False):
         self.quiet = quiet
         if not quiet:
             print("nettest: running " + " ".join(cmd))
         self.p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT)
+                                  stderr=subprocess.STDOUT, start_new_session=True)
         self.out = ""
+        _guests.append(self)
+
+    def kill(self):
+        try:
+            os.killpg(self.p.pid, signal.SIGKILL)  # the runner may be gone and QEMU not
+        except OSError:
+            pass  # the whole group is gone
 
     def wait_for(self, regex, timeout):
         end = time.time() + timeout
@@ -80,8 +103,10 @@ class Guest:
         try:
             rest, _ = self.p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.p.kill()
+            self.kill()
             rest, _ = self.p.communicate()
+        if self in _guests:
+            _guests.remove(self)
         text = rest.decode(errors="replace")
         if not self.quiet:
             sys.stdout.write(text)
@@ -378,7 +403,7 @@ def tap_case(image, machine):
             fail("exit status %d, expected 0" % st)
     finally:
         if g is not None:
-            g.p.kill()
+            g.kill()
             g.finish(10)
         sh("ip", "netns", "del", ns, check=False)
 

@@ -189,7 +189,7 @@ def keepalive_case(image, machine):
             fail("exit status %d" % st)
     finally:
         if g is not None:
-            g.p.kill()
+            g.kill()
             g.finish(10)
         nettest.sh("ip", "netns", "del", ns, check=False)
 

@@ -445,7 +445,7 @@ def overrun_inside(image, machine):
         print("tcptest: ok: the guest still serves and exits 0")
     finally:
         if g is not None:
-            g.p.kill()
+            g.kill()
             g.finish(10)
 
 
