@@ -66,6 +66,8 @@ struct isock {
     uint32_t rcvbuf;         /* UDP: most bytes queued */
     int error;               /* pending (SO_ERROR), positive errno */
     uint16_t linger;
+    uint16_t keep_idle, keep_intvl; /* TCP: seconds set with setsockopt (0: lwIP's default), */
+    uint8_t keep_cnt;               /* kept for a listener's connections (its pcb has none) */
     uint8_t family, type, state, flags;
     uint8_t async;           /* TCP: a non-blocking connect's result not yet given by connect() */
 };

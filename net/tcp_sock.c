@@ -119,6 +119,13 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     s->state = S_CONNECTED;
     s->flags = (uint8_t)(l->flags & (F_V6ONLY | F_LINGER | F_NODELAY)) | F_BOUND;
     s->linger = l->linger;
+    s->keep_idle = l->keep_idle, s->keep_intvl = l->keep_intvl, s->keep_cnt = l->keep_cnt;
+    if (l->keep_idle)
+        pcb->keep_idle = (u32_t)l->keep_idle * 1000;
+    if (l->keep_intvl)
+        pcb->keep_intvl = (u32_t)l->keep_intvl * 1000;
+    if (l->keep_cnt)
+        pcb->keep_cnt = l->keep_cnt;
     s->rcvtimeo = l->rcvtimeo;
     s->sndtimeo = l->sndtimeo;
     if (l->flags & F_NODELAY)
@@ -611,22 +618,28 @@ static int tcp_setsockopt_(struct libos_file *f, int level, int name, const void
                         tcp_nagle_enable(pcb);
                 }
                 break;
-            case TCP_KEEPIDLE:
+            case TCP_KEEPIDLE: /* kept in s too: a listener's pcb has no keepalive fields */
             case TCP_KEEPINTVL:
-                if (val < 1 || val > 32767)
+                if (val < 1 || val > 32767) {
                     r = -EINVAL;
-                else if (s->state == S_LISTEN)
-                    ; /* a listener's pcb has no keepalive fields */
-                else if (name == TCP_KEEPIDLE)
-                    pcb->keep_idle = (u32_t)val * 1000;
-                else
-                    pcb->keep_intvl = (u32_t)val * 1000;
+                } else if (name == TCP_KEEPIDLE) {
+                    s->keep_idle = (uint16_t)val;
+                    if (s->state != S_LISTEN)
+                        pcb->keep_idle = (u32_t)val * 1000;
+                } else {
+                    s->keep_intvl = (uint16_t)val;
+                    if (s->state != S_LISTEN)
+                        pcb->keep_intvl = (u32_t)val * 1000;
+                }
                 break;
             case TCP_KEEPCNT:
-                if (val < 1 || val > 127)
+                if (val < 1 || val > 127) {
                     r = -EINVAL;
-                else if (s->state != S_LISTEN)
-                    pcb->keep_cnt = (u32_t)val;
+                } else {
+                    s->keep_cnt = (uint8_t)val;
+                    if (s->state != S_LISTEN)
+                        pcb->keep_cnt = (u32_t)val;
+                }
                 break;
             case TCP_CORK: case TCP_QUICKACK: case TCP_DEFER_ACCEPT: case TCP_MAXSEG:
             case TCP_USER_TIMEOUT: case TCP_LINGER2: case TCP_SYNCNT: case TCP_WINDOW_CLAMP:
@@ -654,9 +667,13 @@ static int tcp_getsockopt_(struct libos_file *f, int level, int name, void *v, s
         int live = pcb && s->state != S_LISTEN;
         switch (name) {
         case TCP_NODELAY: val = !!(s->flags & F_NODELAY); break;
-        case TCP_KEEPIDLE: val = live ? (int)(pcb->keep_idle / 1000) : (int)(TCP_KEEPIDLE_DEFAULT / 1000); break;
-        case TCP_KEEPINTVL: val = live ? (int)(pcb->keep_intvl / 1000) : (int)(TCP_KEEPINTVL_DEFAULT / 1000); break;
-        case TCP_KEEPCNT: val = live ? (int)pcb->keep_cnt : (int)TCP_KEEPCNT_DEFAULT; break;
+        case TCP_KEEPIDLE:
+            val = live ? (int)(pcb->keep_idle / 1000) : s->keep_idle ? s->keep_idle : (int)(TCP_KEEPIDLE_DEFAULT / 1000);
+            break;
+        case TCP_KEEPINTVL:
+            val = live ? (int)(pcb->keep_intvl / 1000) : s->keep_intvl ? s->keep_intvl : (int)(TCP_KEEPINTVL_DEFAULT / 1000);
+            break;
+        case TCP_KEEPCNT: val = live ? (int)pcb->keep_cnt : s->keep_cnt ? s->keep_cnt : (int)TCP_KEEPCNT_DEFAULT; break;
         case TCP_MAXSEG: val = live ? tcp_mss(pcb) : TCP_MSS; break;
         case TCP_CORK: case TCP_QUICKACK: case TCP_DEFER_ACCEPT: val = 0; break;
         default: r = -ENOPROTOOPT;

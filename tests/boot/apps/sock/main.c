@@ -293,6 +293,45 @@ static void *reader_any(void *arg)
     return (void *)total;
 }
 
+/* Options set on a listener, before listen() and after, are its connections' from accept(). */
+static void api_tcp_inherit(void)
+{
+    int l = socket(AF_INET, SOCK_STREAM, 0), one = 1, idle = 7, intvl = 3, cnt = 4, v;
+    CHECK(setsockopt(l, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) == 0 &&
+              setsockopt(l, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) == 0, "keepalive before listen");
+    struct sockaddr_in a = sin4("127.0.0.1", 0);
+    socklen_t len = sizeof a;
+    CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 4) == 0 &&
+              getsockname(l, (struct sockaddr *)&a, &len) == 0, "listen");
+    CHECK(setsockopt(l, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) == 0 &&
+              setsockopt(l, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) == 0 &&
+              setsockopt(l, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0, "options after listen");
+    static const struct { int level, name, val; const char *what; } want[] = {
+        {SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE"}, {IPPROTO_TCP, TCP_KEEPIDLE, 7, "TCP_KEEPIDLE"},
+        {IPPROTO_TCP, TCP_KEEPINTVL, 3, "TCP_KEEPINTVL"}, {IPPROTO_TCP, TCP_KEEPCNT, 4, "TCP_KEEPCNT"},
+        {IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        v = -1, len = sizeof v;
+        CHECK(getsockopt(l, want[i].level, want[i].name, &v, &len) == 0 && v == want[i].val,
+              "the listener's %s: %d, set %d", want[i].what, v, want[i].val);
+    }
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(c, (struct sockaddr *)&a, sizeof a) == 0, "connect");
+    int s = accept(l, NULL, NULL);
+    CHECK(s >= 0, "accept");
+    for (size_t i = 0; s >= 0 && i < sizeof want / sizeof want[0]; i++) {
+        v = -1, len = sizeof v;
+        CHECK(getsockopt(s, want[i].level, want[i].name, &v, &len) == 0 && v == want[i].val,
+              "the accepted connection's %s: %d, the listener's %d", want[i].what, v, want[i].val);
+    }
+    v = -1, len = sizeof v; /* the connecting side keeps the defaults */
+    CHECK(getsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &v, &len) == 0 && v != 7, "the client's TCP_KEEPIDLE: %d", v);
+    close(s);
+    close(c);
+    close(l);
+}
+
 static void api_tcp4(void)
 {
     int port, l = listener(AF_INET, &port);
@@ -707,6 +746,7 @@ static int api(void)
     api_names();
     api_socketpair();
     api_tcp4();
+    api_tcp_inherit();
     api_pollout();
     api_churn();
     api_tcp6();
