@@ -155,6 +155,48 @@ static void fill_stat(struct ext4_mount *m, ext2_ino_t ino, inode_t *in, struct 
 
 /* --- names ---------------------------------------------------------------------------------- */
 
+struct dirfill {
+    struct dcache *c;
+    struct dcache_dir *d;
+    int full;
+};
+
+static int fill_one(ext2_ino_t dir, int entry, struct ext2_dir_entry *d, int offset, int blocksize,
+                    char *buf, void *priv)
+{
+    struct dirfill *f = priv;
+    (void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+    if (libos_dcache_fill(f->c, f->d, d->name, (size_t)ext2fs_dirent_name_len(d), d->inode)) {
+        f->full = 1;
+        return DIRENT_ABORT;
+    }
+    return 0;
+}
+
+/* name (n bytes) in directory dir: from the directory cache, filled by one scan of dir the first
+ * time; libext2fs's own lookup when dir cannot be cached (memory, the budget, or an error, which
+ * its lookup then reports). */
+static int dir_lookup(struct ext4_mount *m, ext2_ino_t dir, const char *name, size_t n, ext2_ino_t *ino)
+{
+    struct dcache_dir *d = libos_dcache_get(&m->dc, dir);
+    if (!d && (d = libos_dcache_begin(&m->dc, dir))) {
+        struct dirfill f = {&m->dc, d, 0};
+        if (ext2fs_dir_iterate2(m->fs, dir, 0, NULL, fill_one, &f) || f.full) {
+            libos_dcache_abort(&m->dc, d);
+            d = NULL;
+        }
+    }
+    if (!d) {
+        errcode_t e = ext2fs_lookup(m->fs, dir, name, (int)n, NULL, ino);
+        return e ? ERR(e) : 0;
+    }
+    uint32_t found;
+    if (!libos_dcache_find(d, name, n, &found))
+        return -ENOENT;
+    *ino = found;
+    return 0;
+}
+
 static int lookup(struct ext4_mount *m, const char *path, ext2_ino_t *ino)
 {
     if (!*path) {
@@ -170,14 +212,32 @@ static int lookup(struct ext4_mount *m, const char *path, ext2_ino_t *ino)
         if (n > NAME_MAX)
             return -ENAMETOOLONG;
         if (n) {
-            errcode_t e = ext2fs_lookup(m->fs, cur, path, (int)n, NULL, &cur);
-            if (e)
-                return ERR(e);
+            int r = dir_lookup(m, cur, path, n, &cur);
+            if (r < 0)
+                return r;
         }
         path += n + (end != NULL);
     }
     *ino = cur;
     return 0;
+}
+
+/* The directory cache follows each change we make to a directory's entries: the entry added
+ * or removed, or, when libext2fs failed (it may have failed half-way), the listing forgotten. */
+static void dc_linked(struct ext4_mount *m, errcode_t e, ext2_ino_t dir, const char *name, ext2_ino_t ino)
+{
+    if (e)
+        libos_dcache_forget(&m->dc, dir);
+    else
+        libos_dcache_add(&m->dc, dir, name, strlen(name), ino);
+}
+
+static void dc_unlinked(struct ext4_mount *m, errcode_t e, ext2_ino_t dir, const char *name)
+{
+    if (e)
+        libos_dcache_forget(&m->dc, dir);
+    else
+        libos_dcache_remove(&m->dc, dir, name, strlen(name));
 }
 
 /* The directory that holds path's last component, and the component (NUL-terminated in name). */
@@ -826,6 +886,7 @@ static int link_new(struct ext4_mount *m, ext2_ino_t dir, const char *name, ext2
 {
     errcode_t e = ext2fs_link(m->fs, dir, name, ino, file_type(mode) | EXT2FS_LINK_EXPAND);
     m->dirty = 1;
+    dc_linked(m, e, dir, name, ino);
     if (e) {
         inode_t in;
         if (rd(m, ino, &in) == 0)
@@ -977,6 +1038,7 @@ static int do_mkdir(struct ext4_mount *m, const char *path, mode_t mode)
         return -EMLINK;
     errcode_t e = ext2fs_mkdir2(m->fs, dir, 0, 0, EXT2FS_LINK_EXPAND, name, &ino);
     m->dirty = 1;
+    dc_linked(m, e, dir, name, ino);
     if (e)
         return ERR(e);
     if ((r = finish_new(m, ino, mode)) < 0)
@@ -1002,6 +1064,7 @@ static int do_unlink(struct ext4_mount *m, const char *path)
         return -EISDIR;
     errcode_t e = ext2fs_unlink(m->fs, dir, name, ino, 0);
     m->dirty = 1;
+    dc_unlinked(m, e, dir, name);
     if (e)
         return ERR(e);
     if ((r = touch(m, dir)) < 0)
@@ -1096,6 +1159,8 @@ static int do_rmdir(struct ext4_mount *m, const char *path)
         return -ENOTEMPTY;
     errcode_t e = ext2fs_unlink(m->fs, dir, name, ino, 0);
     m->dirty = 1;
+    dc_unlinked(m, e, dir, name);
+    libos_dcache_forget(&m->dc, ino);
     if (e)
         return ERR(e);
     if ((r = dir_links(m, dir, -1)) < 0)
@@ -1153,6 +1218,13 @@ static int do_rename(struct ext4_mount *m, const char *from, const char *to)
         }
     }
     m->dirty = 1;
+    /* Both directories' listings (and the moved or replaced directories') are read again when
+     * next needed: every step below may fail half-way. */
+    libos_dcache_forget(&m->dc, sdir);
+    libos_dcache_forget(&m->dc, tdir);
+    libos_dcache_forget(&m->dc, ino);
+    if (old)
+        libos_dcache_forget(&m->dc, old);
     errcode_t e;
     if (old) { /* the target's entry now names ino */
         if ((e = ext2fs_unlink(fs, tdir, tname, old, 0)))
@@ -1201,6 +1273,7 @@ static int do_link(struct ext4_mount *m, const char *from, const char *to)
         return -EMLINK;
     errcode_t e = ext2fs_link(m->fs, dir, name, ino, file_type(in.i_mode) | EXT2FS_LINK_EXPAND);
     m->dirty = 1;
+    dc_linked(m, e, dir, name, ino);
     if (e)
         return ERR(e);
     in.i_links_count++;

@@ -6,6 +6,7 @@
 #define LIBOS_EXT4FS_IMPL_H
 
 #include "ext4io.h"
+#include "dcache.h"
 #include "journal.h"
 
 #include <libos/ext2fs_check.h>
@@ -35,6 +36,7 @@ struct ext4_mount {
     struct libos_waitq lockq, timerq;
     struct libos_thread *committer;
     struct ext4_open *open;
+    struct dcache dc;     /* directories' listings (dcache.h) */
     unsigned index;       /* st_dev */
     struct ext4_mount *next;
 };

@@ -191,6 +191,7 @@ static int features_allow(const char *disk, const char *path, const struct ext2_
 
 static void free_mount(struct ext4_mount *m)
 {
+    libos_dcache_clear(&m->dc);
     if (m->fs)
         ext2fs_free(m->fs);
     free(m);
@@ -360,6 +361,7 @@ static int unmount(struct ext4_mount *m, int force)
     }
     ext2fs_free(m->fs); /* not ext2fs_close2: nothing may reach the disk past the journal */
     m->fs = NULL;
+    libos_dcache_clear(&m->dc);
     libos_ext4fs_unlock(m);
     if (m->committer) {
         libos_wake_all(&m->timerq);
