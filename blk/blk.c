@@ -68,22 +68,12 @@ int libos_blk_writev(struct libos_blk *d, const struct libos_blk_io *io, unsigne
 {
     if (d->read_only)
         return -EROFS;
-    unsigned k = 0;
     for (unsigned i = 0; i < n; i++) {
         int r = check(d, io[i].offset, io[i].len);
         if (r)
             return r;
-        k += io[i].len != 0;
     }
-    if (k == n)
-        return n ? d->ops->rw(d, 1, io, n) : 0;
-    for (unsigned i = 0; i < n; i++) /* empty ranges among them: the others one by one */
-        if (io[i].len) {
-            int r = d->ops->rw(d, 1, &io[i], 1);
-            if (r)
-                return r;
-        }
-    return 0;
+    return n ? d->ops->rw(d, 1, io, n) : 0;
 }
 
 int libos_blk_flush(struct libos_blk *d) { return d->ops->flush ? d->ops->flush(d) : 0; }

@@ -1,7 +1,7 @@
 /*
  * blk_impl.h: what the block layer's files share: a disk as drivers make it (an ops table and
  * its facts), and how a driver adds one. blk.c checks every argument before an op is called, so
- * ops see only aligned, in-range, non-empty requests on writable disks.
+ * ops see only aligned, in-range calls with something to transfer, on writable disks.
  */
 #ifndef LIBOS_BLK_IMPL_H
 #define LIBOS_BLK_IMPL_H
@@ -14,7 +14,8 @@
 #define LIBOS_BLK_MAX 16
 
 struct libos_blk_ops {
-    /* Transfer the n ranges of io (each aligned, in range, not empty) as one batch; 0 or -EIO. */
+    /* Transfer the n (> 0) ranges of io (each aligned, in range; empty ones transfer nothing) as
+     * one batch; 0 or -EIO. */
     int (*rw)(struct libos_blk *dev, int write, const struct libos_blk_io *io, unsigned n);
     int (*flush)(struct libos_blk *dev); /* NULL: the disk cannot flush */
 };

@@ -430,10 +430,10 @@ static int via_file(struct ext4_mount *m, ext2_ino_t ino, int write, void *buf, 
 }
 
 /* Where logical blocks from lblk are: *pblk for lblk (0 for a hole or an unwritten extent,
- * which reads as zeros) and *len, how many of the next max blocks go on the same way (on
- * consecutive disk blocks, or in the hole). An extent-mapped file takes one lookup per extent
- * (ext2fs_bmap2 would open the extent tree again for every block); a block-mapped one, or a
- * hole, goes block by block. */
+ * which reads as zeros) and *len, how many of the next max blocks follow it on consecutive
+ * disk blocks (1 for a hole: holes go block by block). An extent-mapped file takes one lookup
+ * per extent (ext2fs_bmap2 would open the extent tree again for every block); a block-mapped
+ * one goes block by block. */
 static int map_run(struct ext4_mount *m, ext2_ino_t ino, inode_t *in, blk64_t lblk, blk64_t max,
                    blk64_t *pblk, blk64_t *len)
 {
@@ -506,8 +506,6 @@ static ssize_t do_pread(struct ext4_mount *m, ext2_ino_t ino, void *buf, size_t 
         if ((r = map_run(m, ino, &in, lblk, whole > 256 ? 256 : whole ? whole : 1, &pblk, &run)) < 0)
             break;
         if (!pblk) {
-            if (whole)
-                len = run * bs;
             memset(out, 0, len);
         } else if (whole) { /* whole blocks: a run straight into buf */
             errcode_t e = libos_ext4io_read_data(m->fs->io, pblk, (int)run, out);

@@ -10,9 +10,9 @@
  *     offset or length that is not a multiple of the block size, -EROFS for a write to a
  *     read-only disk, -EIO when the device reports an error (or cannot be trusted any more).
  *     After a failed write the range's contents are unknown.
- *   - Read, write and flush block the calling thread until the device is done (they need the
- *     scheduler, which this layer links). Any number of threads may call them at once, on one
- *     disk or several: requests are queued to the device together. Thread context only.
+ *   - Read, write, writev and flush block the calling thread until the device is done (they
+ *     need the scheduler, which this layer links). Any number of threads may call them at once,
+ *     on one disk or several: requests are queued to the device together. Thread context only.
  *   - Buffers stay the caller's; the device transfers to and from them directly (no copy), so
  *     they must be ordinary memory (heap, stacks, the image's data) and stay untouched until the
  *     call returns.
