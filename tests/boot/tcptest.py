@@ -98,8 +98,8 @@ def stats(port, host="127.0.0.1"):
     return dict(zip(keys, map(int, m.groups())))
 
 
-def quit_guest(g, port):
-    if ask(port, "quit") != "bye\n":
+def quit_guest(g, port, host="127.0.0.1"):
+    if ask(port, "quit", host=host) != "bye\n":
         fail("quit: unexpected answer")
     st = g.finish(30)
     if st != 0:
@@ -431,17 +431,9 @@ def overrun_inside(image, machine):
             fail("the guest died after the window overrun")
         print("tcptest: ok: the guest took the overrunning segment without an assertion")
         peer.send_tcp(sport, PORT, nxt, gseq, 0x04)  # reset our connection: done with it
-        st = stats_at(("192.168.77.2", PORT))
-        if st.get("rst") is None:
-            fail("no stats from the guest")
-        s = socket.create_connection(("192.168.77.2", PORT), timeout=10)
-        s.sendall(b"quit")
-        s.recv(10)
-        s.close()
-        code = g.finish(30)
+        stats(PORT, host="192.168.77.2")  # it still answers
+        quit_guest(g, PORT, host="192.168.77.2")
         g = None
-        if code != 0:
-            fail("exit status %d, expected 0" % code)
         print("tcptest: ok: the guest still serves and exits 0")
     finally:
         if g is not None:
@@ -518,20 +510,6 @@ def reuse_inside(image, machine):
             except (SystemExit, OSError):
                 pass
             g.finish(10)
-
-
-def stats_at(addr):
-    s = socket.create_connection(addr, timeout=10)
-    s.sendall(b"stats")
-    got = b""
-    while True:
-        d = s.recv(4096)
-        if not d:
-            break
-        got += d
-    s.close()
-    print("tcptest: guest " + got.decode(errors="replace").strip())
-    return {"rst": 0} if got.startswith(b"stats: ") else {}
 
 
 def main(argv):
